@@ -1,0 +1,75 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+FIXTURES := fixtures/kl_2015.json fixtures/general.json
+
+# A Python >= 3.12 (Django 6 needs it): $(PYTHON) if given, else the newest found
+# on the PATH or among pyenv's installed versions.
+define find_python
+for candidate in $(PYTHON) python3.14 python3.13 python3.12 python3 \
+    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help
+help:
+	@echo "make run    set everything up and serve MUS on http://127.0.0.1:8000"
+	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lint   ruff"
+
+$(BIN)/python:
+	@python=$$($(find_python)) || { \
+	  echo "MUS needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (e.g. 'pyenv install 3.13' or 'apt-get install python3.13 python3.13-venv')"; \
+	  echo "or name it: make run PYTHON=/path/to/python3.13"; exit 1; }; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed .env messages
+
+# Local development settings, written once; production sets the environment instead.
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')" > $@
+	@echo "Wrote .env for local development (DEBUG=1)."
+
+.PHONY: messages
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "Translations need gettext: apt-get install gettext"; exit 1; }
+	@DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --verbosity=0
+
+.PHONY: data
+data: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_catalogue $(FIXTURES)
+	$(MANAGE) seed_demo
+
+.PHONY: run
+run: data
+	$(MANAGE) runserver 127.0.0.1:8000
+
+.PHONY: test
+test: $(VENV)/.installed messages
+	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# After changing UI text: refresh the Danish catalogue, translate the new entries, commit.
+.PHONY: translations
+translations: $(VENV)/.installed
+	DEBUG=1 $(MANAGE) makemessages -l da --ignore=.venv --ignore=tests --no-wrap

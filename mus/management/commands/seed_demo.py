@@ -1,0 +1,77 @@
+"""Demo organisation and logins (password ``mus-demo``). Safe to run again: it updates in place."""
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from mus.models import HR_GROUP, Department, Person, User
+from mus.roles import sync_hr_group
+
+DEMO_PASSWORD = "mus-demo"
+
+# (name, kind, parent name)
+DEPARTMENTS = [
+    ("Borgerservice og Administration", "forvaltning", None),
+    ("Center for Digitalisering", "center", "Borgerservice og Administration"),
+    ("Kontor for Selvbetjening", "kontor", "Center for Digitalisering"),
+    ("Kontor for Data og Drift", "kontor", "Center for Digitalisering"),
+    ("Center for HR og Personale", "center", "Borgerservice og Administration"),
+]
+
+# username, first, last, employee number, job title, department, manager username
+PEOPLE = [
+    ("karen", "Karen", "Kristensen", "1000", "Centerchef", "Center for Digitalisering", None),
+    ("hr", "Hanne", "Rasmussen", "1001", "HR-konsulent", "Center for HR og Personale", "karen"),
+    ("mette", "Mette", "Madsen", "1002", "Kontorchef", "Kontor for Selvbetjening", "karen"),
+    ("lars", "Lars", "Lund", "1003", "Kontorchef", "Kontor for Data og Drift", "karen"),
+    ("anne", "Anne", "Andersen", "1004", "Fuldmægtig", "Kontor for Selvbetjening", "mette"),
+    ("bo", "Bo", "Bækgaard", "1005", "Specialkonsulent", "Kontor for Selvbetjening", "mette"),
+    ("carl", "Carl", "Christiansen", "1006", "Konsulent", "Kontor for Selvbetjening", "mette"),
+    ("dorte", "Dorte", "Dahl", "1007", "Systemadministrator", "Kontor for Data og Drift", "lars"),
+    ("erik", "Erik", "Ærø", "1008", "Dataanalytiker", "Kontor for Data og Drift", "lars"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo organisation and its logins (password: mus-demo)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        departments = {}
+        for name, kind, parent in DEPARTMENTS:
+            departments[name], _ = Department.objects.update_or_create(
+                name=name, parent=departments.get(parent), defaults={"kind": kind}
+            )
+
+        people = {}
+        for username, first, last, number, title, department, manager in PEOPLE:
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.dk",
+                    "is_staff": username == "hr",
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            people[username], _ = Person.objects.update_or_create(
+                employee_number=number,
+                defaults={
+                    "user": user,
+                    "job_title": title,
+                    "department": departments[department],
+                    "manager": people.get(manager),
+                },
+            )
+
+        sync_hr_group()
+        people["hr"].user.groups.add(Group.objects.get(name=HR_GROUP))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(people)} people in {len(departments)} departments. "
+                f"Log in as hr, karen, mette, lars, anne, bo, carl, dorte or erik "
+                f"with the password {DEMO_PASSWORD}."
+            )
+        )

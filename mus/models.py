@@ -1,0 +1,85 @@
+"""The organisation: departments in a tree, people and who manages whom."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+HR_GROUP = "HR"
+
+
+class User(AbstractUser):
+    """The login. Kept apart from ``Person`` so the organisation can change without auth."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    @property
+    def is_hr(self) -> bool:
+        # groups are prefetched by ``mus.access``' callers where it matters
+        return any(g.name == HR_GROUP for g in self.groups.all())
+
+
+class Department(models.Model):
+    """A unit in the municipality's tree: forvaltning → center → kontor."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATION = "forvaltning", _("Administration (forvaltning)")
+        CENTRE = "center", _("Centre (center)")
+        OFFICE = "kontor", _("Office (kontor)")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="department_name_unique_in_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """An employee of the municipality, linked to their login. Managers are people too."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="person"
+    )
+    employee_number = models.CharField(_("employee number"), max_length=32, unique=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="people"
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["user__first_name", "user__last_name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
