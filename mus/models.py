@@ -1,5 +1,8 @@
 """The organisation: departments in a tree, people and who manages whom."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +16,24 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
-    @property
-    def is_hr(self) -> bool:
-        # groups are prefetched by ``mus.access``' callers where it matters
-        return any(g.name == HR_GROUP for g in self.groups.all())
+
+class DepartmentQuerySet(models.QuerySet):
+    def subtree_ids(self, roots: Iterable[int]) -> set[int]:
+        """The given departments and every department under them, at any depth.
+
+        A municipality has hundreds of departments, not millions: one query for the
+        whole tree beats a recursive query per level.
+        """
+        children = defaultdict(list)
+        for pk, parent in self.values_list("pk", "parent_id"):
+            children[parent].append(pk)
+        found, stack = set(), list(roots)
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.add(pk)
+                stack.extend(children[pk])
+        return found
 
 
 class Department(models.Model):
@@ -37,6 +54,8 @@ class Department(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")

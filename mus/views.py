@@ -4,25 +4,31 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 from mus.models import Person
+from reviews import access, progress
+from reviews.models import Round
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Everyone's start page: their own MUS, the ones they lead, and HR's rounds."""
     person = (
         Person.objects.select_related("department", "manager__user")
         .filter(user=request.user)
         .first()
     )
-    reports = (
-        list(person.reports.select_related("user", "department").order_by("user__first_name"))
-        if person
-        else []
-    )
-    return render(
-        request,
-        "mus/dashboard.html",
-        {"person": person, "reports": reports, "is_hr": request.user.is_hr},
-    )
+    is_hr = access.is_hr(request.user)
+    context = {"person": person, "is_hr": is_hr}
+    if person:
+        context |= {
+            "own_reviews": progress.reviews_as_employee(person),
+            "led_reviews": progress.reviews_as_manager(person),
+            "reports": list(person.reports.select_related("user").order_by("user__first_name")),
+        }
+    if is_hr:
+        context["open_rounds"] = progress.rounds_with_counts(
+            Round.objects.exclude(status=Round.Status.CLOSED)
+        )
+    return render(request, "mus/dashboard.html", context)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -1,9 +1,23 @@
-"""Rounds and reviews. A round is HR's yearly MUS cycle over a set of participants."""
+"""Rounds and reviews.
 
+A round is HR's yearly MUS cycle over a set of participants; opening it gives each
+participant one review with their current manager. A review moves through the states
+of the cycle, and which moves are allowed is written down once, in ``TRANSITIONS``.
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Catalogue, QuestionSet
+from mus.models import Department, Person, User
+
+
+class RoundClosedError(ValidationError):
+    pass
 
 
 class Round(models.Model):
@@ -31,7 +45,19 @@ class Round(models.Model):
     preparation_deadline = models.DateField(_("preparation deadline"))
     talks_start = models.DateField(_("talks from"))
     talks_end = models.DateField(_("talks until"))
+    departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("departments"),
+        blank=True,
+        related_name="+",
+        help_text=_("Everyone in these departments and the departments under them."),
+    )
+    people = models.ManyToManyField(
+        Person, verbose_name=_("chosen people"), blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("round")
@@ -40,3 +66,184 @@ class Round(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if (
+            self.preparation_deadline
+            and self.talks_start
+            and self.preparation_deadline > self.talks_start
+        ):
+            raise ValidationError(
+                {
+                    "preparation_deadline": _(
+                        "The preparation deadline must come before the talks begin."
+                    )
+                }
+            )
+        if self.talks_start and self.talks_end and self.talks_start > self.talks_end:
+            raise ValidationError({"talks_end": _("The talks cannot end before they begin.")})
+
+    def check_accepts_changes(self):
+        if self.status == self.Status.CLOSED:
+            raise RoundClosedError(_("The round is closed and accepts no changes."))
+
+    def participants(self):
+        """Everyone selected: the chosen people and all in the chosen departments' subtrees."""
+        departments = Department.objects.subtree_ids(self.departments.values_list("pk", flat=True))
+        return Person.objects.filter(
+            models.Q(department__in=departments) | models.Q(pk__in=self.people.all())
+        )
+
+    def is_preparation_overdue(self, today=None) -> bool:
+        return (today or timezone.localdate()) > self.preparation_deadline
+
+
+class State(models.TextChoices):
+    INVITED = "invited", _("Not started")
+    PREPARING = "preparing", _("Preparing")
+    SHARED = "shared", _("Shared")
+    TALK_STARTED = "talk_started", _("Talk started")
+    TALK_HELD = "talk_held", _("Talk held")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+# The whole cycle: from each state, where a review may go next.
+TRANSITIONS: dict[str, set[str]] = {
+    State.INVITED: {State.PREPARING, State.TALK_STARTED},
+    State.PREPARING: {State.SHARED, State.TALK_STARTED},
+    State.SHARED: {State.PREPARING, State.TALK_STARTED},  # back: sharing taken back
+    State.TALK_STARTED: {State.TALK_HELD},
+    State.TALK_HELD: {State.CONCLUDED, State.TALK_STARTED},
+    State.CONCLUDED: {State.TALK_HELD},  # HR reopens, with a reason
+}
+
+# States in which preparation is not finished by the deadline.
+NOT_PREPARED = [State.INVITED, State.PREPARING]
+
+
+# What each party does next, by state; a round where nobody fills in skips preparation.
+NEXT_STEPS = {
+    (State.INVITED, "employee"): _("Prepare: answer the questions and mark the wheel"),
+    (State.INVITED, "manager"): _("Prepare for the talk"),
+    (State.PREPARING, "employee"): _("Finish your preparation and share it"),
+    (State.PREPARING, "manager"): _("Finish your preparation and share it"),
+    (State.SHARED, "employee"): _("Wait for your manager to start the talk"),
+    (State.SHARED, "manager"): _("Start the talk"),
+    (State.TALK_STARTED, "employee"): _("The talk is under way"),
+    (State.TALK_STARTED, "manager"): _("Record what you agreed"),
+    (State.TALK_HELD, "employee"): _("Confirm that the talk took place"),
+    (State.TALK_HELD, "manager"): _("Waiting for the employee’s confirmation"),
+    (State.CONCLUDED, "employee"): _("Follow up on your goals"),
+    (State.CONCLUDED, "manager"): _("Follow up on the goals"),
+}
+NO_PREPARATION_STEPS = {
+    "employee": _("Your manager will invite you to the talk"),
+    "manager": _("Agree a time and start the talk"),
+}
+
+
+class InvalidTransitionError(ValidationError):
+    pass
+
+
+class Review(models.Model):
+    """One employee's MUS in one round, with the manager responsible for it."""
+
+    State = State
+
+    # URLs name reviews by this random id, so one review's address says nothing of another's.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    employee = models.ForeignKey(
+        Person, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    manager = models.ForeignKey(
+        Person,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        related_name="managed_reviews",
+    )
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.INVITED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    state_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-round__talks_start", "employee__user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "employee"], name="one_review_per_round")
+        ]
+        indexes = [
+            models.Index(fields=["manager", "state"]),
+            models.Index(fields=["round", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.employee}"
+
+    def move_to(self, state: str, actor: User | None = None, note: str = "") -> None:
+        """Move along the cycle, or refuse with a message and change nothing.
+
+        The update is conditional on the state this object was read in, so two
+        requests racing for the same move cannot both make it.
+        """
+        if state not in TRANSITIONS[self.state]:
+            raise InvalidTransitionError(
+                _("A review that is “%(current)s” cannot become “%(target)s”."),
+                params={"current": self.get_state_display(), "target": State(state).label},
+                code="invalid_transition",
+            )
+        now = timezone.now()
+        moved = Review.objects.filter(pk=self.pk, state=self.state).update(
+            state=state, state_changed_at=now
+        )
+        if not moved:
+            raise InvalidTransitionError(
+                _("Someone else changed this review just now. Reload the page and try again."),
+                code="stale",
+            )
+        ReviewEvent.objects.create(
+            review=self,
+            actor=actor,
+            kind=ReviewEvent.Kind.STATE,
+            old=self.state,
+            new=state,
+            note=note,
+        )
+        self.state, self.state_changed_at = state, now
+
+    def next_step(self, party: str) -> str:
+        if self.round.mode == Round.Mode.NONE and self.state == State.INVITED:
+            return NO_PREPARATION_STEPS[party]
+        return NEXT_STEPS[(self.state, party)]
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.state == State.CONCLUDED
+
+
+class ReviewEvent(models.Model):
+    """What happened to a review's workflow: moves, manager changes, reopenings."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("Status changed")
+        MANAGER = "manager", _("Manager changed")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    old = models.CharField(max_length=200, blank=True)
+    new = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.old} → {self.new}"

@@ -1,11 +1,13 @@
 """Shared fixtures: the catalogues, the named personas, and Chromium for browser tests."""
 
+import datetime
 import os
 import shutil
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import translation
 
 from mus.models import HR_GROUP, Department, Person, User
 from mus.roles import sync_hr_group
@@ -18,6 +20,13 @@ CATALOGUE_FIXTURES = ["fixtures/kl_2015.json", "fixtures/general.json"]
 def _fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_over():
+    # A request activates its language in the test's thread; the next test starts clean.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -75,6 +84,53 @@ def colleague(office, manager):
 @pytest.fixture
 def outsider(office):
     return make_person("olga", office, first_name="Olga")
+
+
+@pytest.fixture
+def other_manager(office):
+    """A manager with a report of their own, who has nothing to do with the employee's MUS."""
+    lars = make_person("lars", office, first_name="Lars", last_name="Lund")
+    make_person("dorte", office, manager=lars, first_name="Dorte")
+    return lars
+
+
+@pytest.fixture
+def senior_manager(office, manager):
+    """The manager's own manager: not a party to the employee's MUS either."""
+    karen = make_person("karen", office, first_name="Karen", last_name="Kristensen")
+    manager.manager = karen
+    manager.save()
+    return karen
+
+
+def make_round(catalogue, question_set, name="MUS 2027", **fields):
+    from reviews.models import Round
+
+    return Round.objects.create(
+        name=name,
+        catalogue=catalogue,
+        question_set=question_set,
+        preparation_deadline=fields.pop("preparation_deadline", datetime.date(2027, 2, 1)),
+        talks_start=fields.pop("talks_start", datetime.date(2027, 2, 8)),
+        talks_end=fields.pop("talks_end", datetime.date(2027, 3, 31)),
+        **fields,
+    )
+
+
+@pytest.fixture
+def open_round(kl_catalogue, kl_questions, office, employee, colleague):
+    """MUS 2027, opened for the office: the employee and the colleague each have a review."""
+    from reviews.services import open_round as open_
+
+    round_ = make_round(kl_catalogue, kl_questions)
+    round_.departments.add(office)
+    open_(round_)
+    return round_
+
+
+@pytest.fixture
+def review(open_round, employee):
+    return open_round.reviews.get(employee=employee)
 
 
 @pytest.fixture

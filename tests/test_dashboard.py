@@ -68,6 +68,36 @@ def test_dashboard_query_count_does_not_grow_with_reports(
     for n in range(30):
         make_person(f"report{n}", office, manager=manager)
     client.force_login(manager.user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("dashboard"))
     assert len(response.context["reports"]) == 30
+
+
+def test_employee_sees_their_mus_with_next_step_and_deadline(client, review, employee):
+    client.force_login(employee.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("review_detail", args=[review.public_id]) in page
+    assert "MUS 2027" in page
+    assert "Forbered dig: besvar spørgsmålene og markér kompetencehjulet" in page
+    assert "1. februar 2027" in page
+
+
+def test_manager_sees_each_reports_review_and_next_step(client, review, manager, colleague):
+    client.force_login(manager.user)
+    response = client.get(reverse("dashboard"))
+    assert {r.employee for r in response.context["led_reviews"]} == {review.employee, colleague}
+    assert "Forbered dig på samtalen" in response.content.decode()
+
+
+def test_colleague_sees_only_their_own_review(client, review, colleague):
+    client.force_login(colleague.user)
+    response = client.get(reverse("dashboard"))
+    assert [r.employee for r in response.context["own_reviews"]] == [colleague]
+    assert str(review.public_id) not in response.content.decode()
+
+
+def test_hr_sees_rounds_under_way(client, hr_user, open_round):
+    client.force_login(hr_user)
+    response = client.get(reverse("dashboard"))
+    (round_,) = response.context["open_rounds"]
+    assert (round_.name, round_.total, round_.concluded) == ("MUS 2027", 2, 0)

@@ -1,12 +1,14 @@
 """seed_demo: the demo organisation and logins of the README, idempotent."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from mus.management.commands.seed_demo import DEMO_PASSWORD
 from mus.models import Department, Person, User
+from reviews.access import is_hr
+from reviews.models import Review, Round
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("catalogues")
 
 
 def test_demo_people_managers_and_logins():
@@ -18,7 +20,7 @@ def test_demo_people_managers_and_logins():
     assert managers["anne"] == managers["bo"] == managers["carl"] == "mette"
     assert managers["dorte"] == managers["erik"] == "lars"
     hr = User.objects.get(username="hr")
-    assert hr.is_hr and hr.is_staff and not hr.is_superuser
+    assert is_hr(hr) and hr.is_staff and not hr.is_superuser
     for username in ["hr", "mette", "lars", "anne", "bo", "carl", "dorte", "erik"]:
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     kinds = set(Department.objects.values_list("kind", flat=True))
@@ -30,3 +32,29 @@ def test_running_it_again_changes_nothing():
     before = (User.objects.count(), Person.objects.count(), Department.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (User.objects.count(), Person.objects.count(), Department.objects.count()) == before
+
+
+def test_the_open_round_mus_2027_covers_everyone_with_a_manager():
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    round_ = Round.objects.get(name="MUS 2027")
+    assert (round_.status, round_.mode, round_.catalogue.name) == ("open", "both", "KL MUS 2015")
+    reviews = {r.employee.user.username: r.manager.user.username for r in Review.objects.all()}
+    assert reviews == {
+        "hr": "karen",
+        "mette": "karen",
+        "lars": "karen",
+        "anne": "mette",
+        "bo": "mette",
+        "carl": "mette",
+        "dorte": "lars",
+        "erik": "lars",
+    }
+
+
+def test_it_asks_for_the_catalogues_first(db):
+    from competencies.models import Catalogue
+
+    Catalogue.objects.all().delete()
+    with pytest.raises(CommandError, match="Load the catalogues first"):
+        call_command("seed_demo", verbosity=0)

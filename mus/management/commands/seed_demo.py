@@ -1,11 +1,16 @@
 """Demo organisation and logins (password ``mus-demo``). Safe to run again: it updates in place."""
 
+import datetime
+
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from competencies.models import Catalogue, QuestionSet
 from mus.models import HR_GROUP, Department, Person, User
 from mus.roles import sync_hr_group
+from reviews.models import Round
+from reviews.services import open_round
 
 DEMO_PASSWORD = "mus-demo"
 
@@ -30,6 +35,15 @@ PEOPLE = [
     ("dorte", "Dorte", "Dahl", "1007", "Systemadministrator", "Kontor for Data og Drift", "lars"),
     ("erik", "Erik", "Ærø", "1008", "Dataanalytiker", "Kontor for Data og Drift", "lars"),
 ]
+
+
+ROUND_2027 = {
+    "name": "MUS 2027",
+    "mode": Round.Mode.BOTH,
+    "preparation_deadline": datetime.date(2027, 2, 1),
+    "talks_start": datetime.date(2027, 2, 8),
+    "talks_end": datetime.date(2027, 3, 31),
+}
 
 
 class Command(BaseCommand):
@@ -68,6 +82,7 @@ class Command(BaseCommand):
 
         sync_hr_group()
         people["hr"].user.groups.add(Group.objects.get(name=HR_GROUP))
+        self.open_round_2027(departments["Borgerservice og Administration"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(people)} people in {len(departments)} departments. "
@@ -75,3 +90,22 @@ class Command(BaseCommand):
                 f"with the password {DEMO_PASSWORD}."
             )
         )
+
+    def open_round_2027(self, whole_organisation: Department) -> None:
+        """The open round on KL's catalogue that every demo person takes part in."""
+        try:
+            catalogue = Catalogue.objects.get(name="KL MUS 2015", version=1)
+            questions = QuestionSet.objects.get(name="KL MUS 2015", version=1)
+        except (Catalogue.DoesNotExist, QuestionSet.DoesNotExist):
+            raise CommandError(
+                "Load the catalogues first: python manage.py load_catalogue "
+                "fixtures/kl_2015.json fixtures/general.json"
+            ) from None
+        round_, created = Round.objects.get_or_create(
+            name=ROUND_2027["name"],
+            defaults={**ROUND_2027, "catalogue": catalogue, "question_set": questions},
+        )
+        if created:
+            round_.departments.add(whole_organisation)
+        if round_.status != Round.Status.CLOSED:
+            open_round(round_)

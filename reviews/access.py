@@ -1,0 +1,147 @@
+"""Who may see and do what with a review or a round: the one place that answers it.
+
+Every view, htmx fragment and download of a review asks this module. It follows
+PRODUCT.md's table "Who sees what":
+
+    what                                    employee  manager   anyone else   HR
+    own preparation before sharing          author    author    never         never
+    shared preparation, ratings, notes      yes       yes       never         never
+    agreed focus areas and goals, status    yes       yes       never         yes
+    review status and dates                 yes       yes       never         yes
+    talk notes                              yes       yes       never         never
+
+The manager is the one recorded on the review: when HR moves a review to another
+manager, access moves with it.
+
+How refusals answer, everywhere: an object one may not see is a 404, so that its
+existence is not confirmed; an action one may not take on an object one can see,
+or a page only HR uses, is a 403.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from mus.models import Person, User
+from reviews.models import TRANSITIONS, Review, Round, State
+
+
+class Party(StrEnum):
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+
+
+def person_of(user: User) -> Person | None:
+    # The reverse one-to-one is cached on the user after the first access.
+    return getattr(user, "person", None) if user.is_authenticated else None
+
+
+def is_hr(user: User) -> bool:
+    """HR runs the rounds: the HR group, or a superuser, holds the right to change rounds."""
+    return user.is_authenticated and user.has_perm("reviews.change_round")
+
+
+@dataclass(frozen=True)
+class ReviewAccess:
+    review: Review
+    party: Party | None
+    hr: bool
+
+    @property
+    def is_party(self) -> bool:
+        return self.party is not None
+
+    @property
+    def can_see_status(self) -> bool:
+        return self.is_party or self.hr
+
+    @property
+    def can_see_agreement(self) -> bool:
+        """Agreed focus areas and development goals, with their status."""
+        return self.is_party or self.hr
+
+    @property
+    def can_see_talk_notes(self) -> bool:
+        return self.is_party
+
+    @property
+    def can_start_talk(self) -> bool:
+        return self.party == Party.MANAGER and State.TALK_STARTED in _next_states(self.review)
+
+    @property
+    def can_reassign(self) -> bool:
+        return self.hr and not self.review.is_concluded
+
+
+def _next_states(review: Review) -> set[str]:
+    return TRANSITIONS[review.state]
+
+
+def access_to(user: User, review: Review) -> ReviewAccess:
+    person = person_of(user)
+    party = None
+    if person is not None:
+        if review.employee_id == person.pk:
+            party = Party.EMPLOYEE
+        elif review.manager_id == person.pk:
+            party = Party.MANAGER
+    return ReviewAccess(review=review, party=party, hr=is_hr(user))
+
+
+def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:
+    """The review, for its employee or its manager; a 404 for anyone else, HR included."""
+    review = (
+        Review.objects.select_related("round", "employee__user", "manager__user")
+        .filter(public_id=public_id)
+        .first()
+    )
+    access = access_to(user, review) if review else None
+    if access is None or not access.is_party:
+        raise Http404
+    return review, access
+
+
+def reviews_of(person: Person):
+    """The reviews a person is a party to, as employee or as manager."""
+    return Review.objects.filter(Q(employee=person) | Q(manager=person))
+
+
+def round_for_hr(user: User, pk: int) -> Round:
+    if not is_hr(user):
+        raise Http404
+    try:
+        return Round.objects.select_related("catalogue", "question_set").get(pk=pk)
+    except Round.DoesNotExist:
+        raise Http404 from None
+
+
+def review_for_hr(user: User, round_: Round, public_id) -> Review:
+    """A review as HR handles it (manager changes, reopening): status, never contents."""
+    if not is_hr(user):
+        raise Http404
+    review = (
+        Review.objects.select_related("employee__user", "manager__user")
+        .filter(round=round_, public_id=public_id)
+        .first()
+    )
+    if review is None:
+        raise Http404
+    return review
+
+
+def hr_required(view):
+    """For HR's own pages (no object of theirs in the URL): 403 for everyone else."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_hr(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,117 @@
+"""Every URL of the app, requested as each persona an attacker could be.
+
+Objects one may not see answer 404 (their existence is not confirmed); HR's own
+pages answer 403 to everyone else; anonymous visitors are sent to the login page.
+"""
+
+import pytest
+from django.urls import reverse
+
+PERSONAS = [
+    "anonymous",
+    "employee",
+    "colleague",
+    "manager",
+    "other_manager",
+    "senior_manager",
+    "hr",
+    "superuser",
+]
+HR = {"hr", "superuser"}
+
+
+@pytest.fixture
+def world(review, colleague, manager, other_manager, senior_manager, hr_user, superuser):
+    return {
+        "anonymous": None,
+        "employee": review.employee.user,
+        "colleague": colleague.user,
+        "manager": manager.user,
+        "other_manager": other_manager.user,
+        "senior_manager": senior_manager.user,
+        "hr": hr_user,
+        "superuser": superuser,
+    }
+
+
+def expected_for_hr_object(persona, ok):
+    if persona == "anonymous":
+        return "login"
+    return ok if persona in HR else 404
+
+
+def hr_page(persona):
+    if persona == "anonymous":
+        return "login"
+    return 200 if persona in HR else 403
+
+
+def party_page(persona):
+    if persona == "anonymous":
+        return "login"
+    return 200 if persona in {"employee", "manager"} else 404
+
+
+def cases(review):
+    round_pk, uuid = review.round.pk, review.public_id
+    return [
+        ("GET", reverse("dashboard"), lambda p: "login" if p == "anonymous" else 200),
+        ("GET", reverse("round_list"), hr_page),
+        ("GET", reverse("round_create"), hr_page),
+        ("GET", reverse("round_detail", args=[round_pk]), lambda p: expected_for_hr_object(p, 200)),
+        ("POST", reverse("round_open", args=[round_pk]), lambda p: expected_for_hr_object(p, 302)),
+        (
+            "POST",
+            reverse("round_participants", args=[round_pk]),
+            lambda p: expected_for_hr_object(p, 200),  # an empty form: the page with its errors
+        ),
+        ("POST", reverse("round_close", args=[round_pk]), lambda p: expected_for_hr_object(p, 302)),
+        (
+            "GET",
+            reverse("review_move", args=[round_pk, uuid]),
+            lambda p: expected_for_hr_object(p, 200),
+        ),
+        ("GET", reverse("review_detail", args=[uuid]), party_page),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_url_answers_each_persona_as_the_table_says(client, world, review, persona):
+    if world[persona]:
+        client.force_login(world[persona])
+    failures = []
+    for method, url, expect in cases(review):
+        response = client.get(url) if method == "GET" else client.post(url)
+        expected = expect(persona)
+        if expected == "login":
+            ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            failures.append(f"{method} {url}: {response.status_code}, expected {expected}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_manager_sees_no_content_of_their_own_managers_review(client, senior_manager, review):
+    # Karen manages Mette; Mette's own review (if any) is Karen's, but Anne's is not.
+    client.force_login(senior_manager.user)
+    assert client.get(reverse("review_detail", args=[review.public_id])).status_code == 404
+
+
+def test_review_urls_carry_an_unguessable_id(review):
+    url = reverse("review_detail", args=[review.public_id])
+    assert str(review.public_id) in url
+    assert len(str(review.public_id)) == 36
+    assert f"/{review.pk}/" not in url
+
+
+def test_a_made_up_id_is_a_404_like_any_other_review(client, employee, review):
+    client.force_login(employee.user)
+    url = reverse("review_detail", args=["00000000-0000-4000-8000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["round_open", "round_participants", "round_close"])
+def test_hr_writes_need_post(client, hr_user, review, name):
+    client.force_login(hr_user)
+    assert client.get(reverse(name, args=[review.round.pk])).status_code == 405

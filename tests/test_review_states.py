@@ -1,0 +1,56 @@
+"""The review's cycle: allowed moves happen, any other is refused and changes nothing."""
+
+import pytest
+
+from reviews.models import TRANSITIONS, InvalidTransitionError, Review, ReviewEvent, State
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_whole_cycle(review, manager, employee):
+    for state, actor in [
+        (State.PREPARING, employee.user),
+        (State.SHARED, employee.user),
+        (State.TALK_STARTED, manager.user),
+        (State.TALK_HELD, manager.user),
+        (State.CONCLUDED, employee.user),
+    ]:
+        review.move_to(state, actor)
+        assert Review.objects.get(pk=review.pk).state == state
+    assert list(review.events.values_list("new", flat=True)) == [
+        "preparing",
+        "shared",
+        "talk_started",
+        "talk_held",
+        "concluded",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        (start, target)
+        for start in State.values
+        for target in State.values
+        if target not in TRANSITIONS[start]
+    ],
+)
+def test_every_other_move_is_refused_with_a_message(review, start, target):
+    Review.objects.filter(pk=review.pk).update(state=start)
+    review.refresh_from_db()
+    with pytest.raises(InvalidTransitionError) as error:
+        review.move_to(target)
+    assert error.value.code == "invalid_transition"
+    assert str(State(start).label) in error.value.messages[0]
+    assert Review.objects.get(pk=review.pk).state == start
+    assert not ReviewEvent.objects.exists()
+
+
+def test_a_move_based_on_an_old_state_is_refused(review):
+    stale = Review.objects.get(pk=review.pk)
+    review.move_to(State.PREPARING)
+    review.move_to(State.SHARED)
+    with pytest.raises(InvalidTransitionError) as error:
+        stale.move_to(State.PREPARING)  # allowed from invited, but the review moved on
+    assert error.value.code == "stale"
+    assert Review.objects.get(pk=review.pk).state == State.SHARED
