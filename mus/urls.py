@@ -18,6 +18,7 @@ urlpatterns = [
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
     path("", include("reviews.urls")),
+    path("catalogues/", include("competencies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico on pages that name no icon, such as the admin's.
     path("favicon.ico", views.favicon),

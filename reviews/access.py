@@ -18,8 +18,7 @@ existence is not confirmed; an action one may not take on an object one can see,
 or a page only HR uses, is a 403.
 """
 
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -28,12 +27,19 @@ from django.db.models import Q
 from django.http import Http404
 
 from mus.models import Person, User
-from reviews.models import TRANSITIONS, Review, Round, State
+from reviews.models import TRANSITIONS, Party, Preparation, Review, Round, State
+
+# From the talk on, both preparations lie open between the two.
+TALK_STATES = {State.TALK_STARTED, State.TALK_HELD, State.CONCLUDED}
 
 
-class Party(StrEnum):
-    EMPLOYEE = "employee"
-    MANAGER = "manager"
+def preparing_parties(review: Review) -> set[str]:
+    """Who fills in a preparation, by the round's mode."""
+    return {
+        Round.Mode.BOTH: {Party.EMPLOYEE, Party.MANAGER},
+        Round.Mode.EMPLOYEE_ONLY: {Party.EMPLOYEE},
+        Round.Mode.NONE: set(),
+    }[review.round.mode]
 
 
 def person_of(user: User) -> Person | None:
@@ -51,6 +57,66 @@ class ReviewAccess:
     review: Review
     party: Party | None
     hr: bool
+    preparations: dict[str, Preparation] = field(default_factory=dict)
+
+    @property
+    def other_party(self) -> Party | None:
+        if self.party is None:
+            return None
+        return Party.MANAGER if self.party == Party.EMPLOYEE else Party.EMPLOYEE
+
+    @property
+    def own_preparation(self) -> Preparation | None:
+        return self.preparations.get(self.party)
+
+    @property
+    def prepares(self) -> bool:
+        """Whether this party fills in a preparation in this round at all."""
+        return self.party in preparing_parties(self.review)
+
+    @property
+    def can_prepare(self) -> bool:
+        """Edit one's own preparation: until one shares it or the talk begins."""
+        own = self.own_preparation
+        return (
+            self.prepares and self.review.state not in TALK_STATES and not (own and own.is_shared)
+        )
+
+    def can_see_preparation(self, party: str) -> bool:
+        """Sealed until both have shared: no one is anchored by the other's marks.
+
+        One's own is always one's own. The other party's is seen once it is shared
+        and the viewer has shared too (or does not prepare in this round's mode),
+        or once the talk has begun. HR and everyone else never see it.
+        """
+        if not self.is_party:
+            return False
+        if party == self.party:
+            return True
+        theirs = self.preparations.get(party)
+        if theirs is None or not theirs.is_shared:
+            return False
+        own = self.own_preparation
+        return (
+            self.review.state in TALK_STATES
+            or not self.prepares
+            or (own is not None and own.is_shared)
+        )
+
+    @property
+    def can_share(self) -> bool:
+        return self.can_prepare
+
+    @property
+    def can_take_back(self) -> bool:
+        """Sharing can be undone only while the other party has not seen it."""
+        own = self.own_preparation
+        return (
+            own is not None
+            and own.is_shared
+            and own.seen_at is None
+            and self.review.state not in TALK_STATES
+        )
 
     @property
     def is_party(self) -> bool:
@@ -90,7 +156,8 @@ def access_to(user: User, review: Review) -> ReviewAccess:
             party = Party.EMPLOYEE
         elif review.manager_id == person.pk:
             party = Party.MANAGER
-    return ReviewAccess(review=review, party=party, hr=is_hr(user))
+    preparations = {p.party: p for p in Preparation.objects.filter(review=review)} if party else {}
+    return ReviewAccess(review=review, party=party, hr=is_hr(user), preparations=preparations)
 
 
 def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:

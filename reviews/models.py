@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Catalogue, QuestionSet
+from competencies.wheel import Level
 from mus.models import Department, Person, User
 
 
@@ -247,3 +248,128 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.old} → {self.new}"
+
+
+class Party(models.TextChoices):
+    EMPLOYEE = "employee", _("employee")
+    MANAGER = "manager", _("manager")
+
+
+class EditConflictError(ValidationError):
+    """A save based on an outdated version: the text saved meanwhile is kept for the user."""
+
+    def __init__(self, current_text: str, current_version: int):
+        super().__init__(_("This text was changed in another window."), code="conflict")
+        self.current_text, self.current_version = current_text, current_version
+
+
+class LockedError(ValidationError):
+    pass
+
+
+class Preparation(models.Model):
+    """What one party prepares for one review: theirs alone until they share it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="preparations")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    # When the other party first saw it after sharing: from then on sharing is final.
+    seen_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "party"], name="one_preparation_per_party")
+        ]
+
+    def __str__(self):
+        return f"{self.review} · {self.get_party_display()}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+
+class VersionedText(models.Model):
+    """Texts saved as one types: each save names the version of the text it was based on.
+
+    Every text field ``x`` has a counter ``x_version``. A save based on an older version
+    than the stored one (another tab saved in between) is refused with the stored text,
+    so that nothing is ever overwritten unseen.
+    """
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save_text(self, field: str, text: str, base_version: int) -> None:
+        counter = f"{field}_version"
+        updated = (
+            type(self)
+            .objects.filter(pk=self.pk, **{counter: base_version})
+            .update(**{field: text, counter: base_version + 1, "updated_at": timezone.now()})
+        )
+        if not updated:
+            current = type(self).objects.get(pk=self.pk)
+            if getattr(current, field) != text:  # the same words from two tabs are no conflict
+                raise EditConflictError(getattr(current, field), getattr(current, counter))
+            base_version = getattr(current, counter) - 1
+        setattr(self, field, text)
+        setattr(self, counter, base_version + 1)
+
+
+class Answer(VersionedText):
+    preparation = models.ForeignKey(Preparation, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        "competencies.Question", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("answer"), blank=True, max_length=10000)
+    text_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preparation", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.preparation} · {self.question_id}"
+
+
+class Mark(VersionedText):
+    """One tooth of a party's wheel: a catalogue competence, or one of their own in a slot."""
+
+    preparation = models.ForeignKey(Preparation, on_delete=models.CASCADE, related_name="marks")
+    competence = models.ForeignKey(
+        "competencies.Competence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    slot = models.PositiveSmallIntegerField(null=True, blank=True)
+    name = models.CharField(_("own competence"), max_length=100, blank=True)
+    name_version = models.PositiveIntegerField(default=0)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(competence__isnull=False, slot__isnull=True)
+                    | models.Q(competence__isnull=True, slot__isnull=False)
+                ),
+                name="mark_is_competence_or_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["preparation", "competence"], name="one_mark_per_competence"
+            ),
+            models.UniqueConstraint(fields=["preparation", "slot"], name="one_mark_per_slot"),
+        ]
+
+    def __str__(self):
+        return f"{self.preparation} · {self.key}"
+
+    @property
+    def key(self) -> str:
+        return f"c{self.competence_id}" if self.competence_id else f"s{self.slot}"

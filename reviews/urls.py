@@ -13,4 +13,13 @@ urlpatterns = [
         "rounds/<int:pk>/reviews/<uuid:public_id>/manager/", views.review_move, name="review_move"
     ),
     path("reviews/<uuid:public_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<uuid:public_id>/prepare/", views.prepare, name="prepare"),
+    path("reviews/<uuid:public_id>/prepare/text/", views.prepare_text, name="prepare_text"),
+    path("reviews/<uuid:public_id>/prepare/level/", views.prepare_level, name="prepare_level"),
+    path("reviews/<uuid:public_id>/prepare/share/", views.prepare_share, name="prepare_share"),
+    path(
+        "reviews/<uuid:public_id>/prepare/take-back/",
+        views.prepare_take_back,
+        name="prepare_take_back",
+    ),
 ]

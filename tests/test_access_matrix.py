@@ -72,7 +72,16 @@ def cases(review):
             lambda p: expected_for_hr_object(p, 200),
         ),
         ("GET", reverse("review_detail", args=[uuid]), party_page),
+        ("GET", reverse("password_change"), lambda p: "login" if p == "anonymous" else 200),
+        ("GET", reverse("admin:index"), admin_page),
+        ("GET", reverse("admin:competencies_catalogue_changelist"), admin_page),
+        ("GET", reverse("admin:reviews_round_changelist"), admin_page),
     ]
+
+
+def admin_page(persona):
+    # Django admin sends everyone who is not staff to its own login page.
+    return 200 if persona in HR else "admin_login"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -83,8 +92,9 @@ def test_every_url_answers_each_persona_as_the_table_says(client, world, review,
     for method, url, expect in cases(review):
         response = client.get(url) if method == "GET" else client.post(url)
         expected = expect(persona)
-        if expected == "login":
-            ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        if expected in ("login", "admin_login"):
+            login = reverse("login") if expected == "login" else reverse("admin:login")
+            ok = response.status_code == 302 and response["Location"].startswith(login)
         else:
             ok = response.status_code == expected
         if not ok:
@@ -115,3 +125,10 @@ def test_a_made_up_id_is_a_404_like_any_other_review(client, employee, review):
 def test_hr_writes_need_post(client, hr_user, review, name):
     client.force_login(hr_user)
     assert client.get(reverse(name, args=[review.round.pk])).status_code == 405
+
+
+def test_the_admin_offers_no_review_contents_to_anyone(client, superuser, review):
+    client.force_login(superuser)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/reviews/review/" not in index
+    assert client.get("/admin/reviews/review/").status_code == 404

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mus.models import Person, User
 from reviews.models import Review
-from tests.conftest import make_person, make_round
+from tests.conftest import make_round
 
 pytestmark = pytest.mark.django_db
 

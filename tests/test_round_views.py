@@ -103,12 +103,11 @@ def test_adding_participants_later_creates_no_duplicates(client, hr_user, open_r
     outsider.manager = open_round.reviews.first().manager
     outsider.save()
     client.force_login(hr_user)
+    already_in = open_round.reviews.first().employee.employee_number
 
     client.post(
         reverse("round_participants", args=[open_round.pk]),
-        {
-            "people": f"{outsider.employee_number} {open_round.reviews.first().employee.employee_number}"
-        },
+        {"people": f"{outsider.employee_number} {already_in}"},
     )
     client.post(reverse("round_open", args=[open_round.pk]))
 

@@ -1,0 +1,75 @@
+"""PDFs from templates, through WeasyPrint: the blank guide now, reviews and rounds later.
+
+Every PDF shares ``static/css/pdf.css`` (A4, margins, fonts, the page number box) and
+renders offline: WeasyPrint may read local files and ``data:`` URLs but never fetches
+over the network, so a PDF cannot leak a request to anyone or stall on a slow host.
+"""
+
+import logging
+import re
+from functools import cache
+
+import weasyprint
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from weasyprint.urls import URLFetcher
+
+STYLESHEET = "css/pdf.css"
+OFFLINE_PROTOCOLS = ("data", "file")
+
+# WeasyPrint reports each step of every layout at INFO, which would flood the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+@cache
+def _stylesheet_path() -> str:
+    path = finders.find(STYLESHEET)
+    if path is None:
+        raise FileNotFoundError(f"The PDF stylesheet {STYLESHEET} is not among the static files.")
+    return path
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
+
+
+def page_numbers_content() -> str:
+    """The CSS ``content`` value "Page X of Y", in the active language."""
+    # Translators see one sentence; the counters go where its placeholders stand,
+    # so the order of the words stays theirs.
+    sentence = gettext("Page %(page)s of %(pages)s")
+    parts = []
+    for index, chunk in enumerate(re.split(r"%\((pages?)\)s", sentence)):
+        if index % 2:  # the name of a placeholder, which re.split() keeps
+            parts.append(f"counter({chunk})")
+        elif chunk:
+            parts.append(_css_string(chunk.replace("%%", "%")))
+    return " ".join(parts)
+
+
+def render_pdf(request: HttpRequest, template_name: str, context: dict) -> bytes:
+    """The template rendered as HTML, then laid out as a PDF with the shared stylesheet."""
+    html = render_to_string(template_name, context, request=request)
+    fetcher = URLFetcher(allowed_protocols=OFFLINE_PROTOCOLS)
+    # The page numbers' words come from the translations, which a static file cannot hold.
+    numbers = weasyprint.CSS(
+        string=f"@page {{ @bottom-right {{ content: {page_numbers_content()}; }} }}",
+        url_fetcher=fetcher,
+    )
+    return weasyprint.HTML(
+        string=html, base_url=request.build_absolute_uri("/"), url_fetcher=fetcher
+    ).write_pdf(
+        stylesheets=[weasyprint.CSS(filename=_stylesheet_path(), url_fetcher=fetcher), numbers]
+    )
+
+
+def pdf_response(content: bytes, filename: str, inline: bool = True) -> HttpResponse:
+    """The PDF as a response: shown in the browser (inline) or saved (attachment)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    # Quotes and non-ASCII letters in the name are encoded as RFC 6266 asks.
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response

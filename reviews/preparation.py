@@ -1,0 +1,199 @@
+"""Writing one's preparation: answers, marks, notes, own competences, sharing.
+
+Every function takes the ``ReviewAccess`` of the person writing, so nothing is written
+that ``reviews.access`` would not allow. Each write spans the preparation, its parts
+and the review's state, hence this module.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from competencies.models import Competence, Question, Theme
+from competencies.wheel import Level, Tooth
+from competencies.wheel import Mark as WheelMark
+from reviews.access import ReviewAccess, preparing_parties
+from reviews.models import Answer, LockedError, Mark, Preparation, Review, State
+
+
+def _own_preparation(access: ReviewAccess) -> Preparation:
+    """The writer's preparation, begun on their first write (which starts the review)."""
+    if not access.can_prepare:
+        if access.own_preparation and access.own_preparation.is_shared:
+            raise LockedError(_("You have shared your preparation, so it can no longer change."))
+        raise LockedError(_("This preparation can no longer change."))
+    preparation, _created = Preparation.objects.get_or_create(
+        review=access.review, party=access.party
+    )
+    access.preparations[access.party] = preparation
+    review = access.review
+    if review.state == State.INVITED:
+        review.move_to(State.PREPARING)
+    return preparation
+
+
+@dataclass
+class Row:
+    """One tooth of the wheel as the page lists it: a competence or an own slot."""
+
+    key: str
+    name: str
+    competence: Competence | None = None
+    slot: int | None = None
+    mark: Mark | None = None
+
+    @property
+    def level(self) -> str:
+        return self.mark.level if self.mark else ""
+
+
+@dataclass
+class Sheet:
+    """A preparation laid out as the page, the PDF and the comparison show it."""
+
+    preparation: Preparation | None
+    themes: list[tuple[Theme, list[tuple[Question, Answer | None]]]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+    def teeth(self, symbol: str = "×", party: str = "") -> list[Tooth]:
+        return [
+            Tooth(
+                key=row.key,
+                label=row.name,
+                marks=[WheelMark(row.level, symbol, party)] if row.level else [],
+                empty=row.slot is not None and not row.name,
+            )
+            for row in self.rows
+        ]
+
+
+def sheet_for(review: Review, preparation: Preparation | None) -> Sheet:
+    """Questions, competences and one party's answers and marks, in a fixed number of queries."""
+    answers = {a.question_id: a for a in preparation.answers.all()} if preparation else {}
+    marks = list(preparation.marks.all()) if preparation else []
+    by_competence = {m.competence_id: m for m in marks if m.competence_id}
+    by_slot = {m.slot: m for m in marks if m.slot}
+    themes = review.round.question_set.themes.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.order_by("position"))
+    )
+    competences = review.round.catalogue.competences.prefetch_related("statements")
+    rows = [
+        Row(key=f"c{c.pk}", name=c.name, competence=c, mark=by_competence.get(c.pk))
+        for c in competences
+    ]
+    rows += [
+        Row(
+            key=f"s{slot}",
+            name=by_slot[slot].name if slot in by_slot else "",
+            slot=slot,
+            mark=by_slot.get(slot),
+        )
+        for slot in range(1, review.round.catalogue.custom_slots + 1)
+    ]
+    return Sheet(
+        preparation=preparation,
+        themes=[(t, [(q, answers.get(q.pk)) for q in t.questions.all()]) for t in themes],
+        rows=rows,
+    )
+
+
+def question_of(review: Review, question_id: int) -> Question:
+    question = Question.objects.filter(
+        pk=question_id, theme__question_set_id=review.round.question_set_id
+    ).first()
+    if question is None:
+        raise Http404
+    return question
+
+
+def _mark_of(preparation: Preparation, key: str) -> Mark:
+    """The mark for a tooth: "c<competence id>" of the round's catalogue or "s<slot>"."""
+    review = preparation.review
+    kind, number = key[:1], key[1:]
+    if not number.isdigit():
+        raise Http404
+    number = int(number)
+    if kind == "c":
+        if not Competence.objects.filter(
+            pk=number, catalogue_id=review.round.catalogue_id
+        ).exists():
+            raise Http404
+        return Mark.objects.get_or_create(preparation=preparation, competence_id=number)[0]
+    if kind == "s" and 1 <= number <= review.round.catalogue.custom_slots:
+        return Mark.objects.get_or_create(preparation=preparation, slot=number)[0]
+    raise Http404
+
+
+@transaction.atomic
+def save_answer(access: ReviewAccess, question: Question, text: str, base_version: int) -> Answer:
+    preparation = _own_preparation(access)
+    answer = Answer.objects.get_or_create(preparation=preparation, question=question)[0]
+    answer.save_text("text", text, base_version)
+    return answer
+
+
+@transaction.atomic
+def save_mark_text(
+    access: ReviewAccess, key: str, field: str, text: str, base_version: int
+) -> Mark:
+    """A competence's note, or the name of one's own competence in a slot."""
+    mark = _mark_of(_own_preparation(access), key)
+    if field == "name" and mark.slot is None:
+        raise Http404  # catalogue competences are named by the catalogue
+    mark.save_text(field, text, base_version)
+    return mark
+
+
+@transaction.atomic
+def save_level(access: ReviewAccess, key: str, level: str) -> Mark:
+    if level not in Level.values and level != "":
+        raise LockedError(_("Choose one of the three levels."))
+    mark = _mark_of(_own_preparation(access), key)
+    Mark.objects.filter(pk=mark.pk).update(level=level, updated_at=timezone.now())
+    mark.level = level
+    return mark
+
+
+@transaction.atomic
+def share(access: ReviewAccess) -> None:
+    preparation = _own_preparation(access)
+    Preparation.objects.filter(pk=preparation.pk).update(shared_at=timezone.now())
+    preparation.refresh_from_db()
+    shared = set(
+        Preparation.objects.filter(review=access.review, shared_at__isnull=False).values_list(
+            "party", flat=True
+        )
+    )
+    if preparing_parties(access.review) <= shared:
+        access.review.move_to(State.SHARED)
+
+
+@transaction.atomic
+def take_back(access: ReviewAccess) -> None:
+    if not access.can_take_back:
+        raise LockedError(
+            _("Your preparation has been seen, so sharing it can no longer be taken back.")
+        )
+    # Conditional, so that it loses a race with the other party opening it.
+    taken = Preparation.objects.filter(pk=access.own_preparation.pk, seen_at__isnull=True).update(
+        shared_at=None
+    )
+    if not taken:
+        raise LockedError(
+            _("Your preparation has been seen, so sharing it can no longer be taken back.")
+        )
+    access.own_preparation.shared_at = None
+    if access.review.state == State.SHARED:
+        access.review.move_to(State.PREPARING)
+
+
+def mark_seen(preparation: Preparation) -> None:
+    """The other party has it on screen: from now on, sharing it is final."""
+    if preparation.seen_at is None:
+        Preparation.objects.filter(pk=preparation.pk, seen_at__isnull=True).update(
+            seen_at=timezone.now()
+        )
