@@ -60,6 +60,8 @@ data: install
 run: data
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# Two workers: the machines have two cores. PYTEST_ARGS="-n 0 -k name" runs one test alone.
+PYTEST_ARGS ?= -n 2
 .PHONY: test
 test: $(VENV)/.installed messages
 	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)

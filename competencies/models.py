@@ -63,6 +63,11 @@ class Versioned(FrozenWhenInUse):
     class Meta:
         abstract = True
         ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "version"], name="%(app_label)s_%(class)s_name_version_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
@@ -117,11 +122,6 @@ class Catalogue(Versioned):
     class Meta(Versioned.Meta):
         verbose_name = _("catalogue")
         verbose_name_plural = _("catalogues")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["name", "version"], name="catalogue_name_version_unique"
-            )
-        ]
 
     @transaction.atomic
     def copy_as_new_version(self) -> "Catalogue":
@@ -340,11 +340,6 @@ class QuestionSet(Versioned):
     class Meta(Versioned.Meta):
         verbose_name = _("question set")
         verbose_name_plural = _("question sets")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["name", "version"], name="question_set_name_version_unique"
-            )
-        ]
 
     @transaction.atomic
     def copy_as_new_version(self) -> "QuestionSet":

@@ -94,6 +94,7 @@ def _lines(label: str, width: int = 14) -> list[str]:
 
 def geometry(teeth: list[Tooth]) -> list[dict]:
     step = 2 * math.pi / max(len(teeth), 1)
+    label_arc = (RIM + TOOTH_DEPTH / 2) * (step - TOOTH_GAP - GAP)
     drawn = []
     for index, tooth in enumerate(teeth):
         start, end = index * step + GAP / 2, (index + 1) * step - GAP / 2
@@ -111,6 +112,7 @@ def geometry(teeth: list[Tooth]) -> list[dict]:
                     "label": level.label,
                     "fill": marked_fill if level in marked else empty_fill,
                     "mark_colour": mark_colour,
+                    "mark_size": "26" if len(party_marks) < 2 else "20",
                     "d": _sector(inner, outer, start, end),
                     "marked": level in marked,
                     "marks": [
@@ -121,29 +123,42 @@ def geometry(teeth: list[Tooth]) -> list[dict]:
                             "y": f"{-centre * math.cos(middle + offset):.2f}",
                         }
                         for m, offset in zip(
-                            party_marks, _offsets(len(party_marks), step), strict=True
+                            party_marks, _offsets(len(party_marks), centre), strict=True
                         )
                     ],
                 }
             )
+        lines = [] if tooth.empty else _lines(tooth.label)
         drawn.append(
             {
                 "tooth": tooth,
                 "fields": fields,
                 "rim": _sector(RIM, RIM + TOOTH_DEPTH, start + TOOTH_GAP / 2, end - TOOTH_GAP / 2),
                 "label": _label_position(middle),
-                "lines": _lines(tooth.label) if not tooth.empty else [],
+                "lines": lines,
+                "font_size": _label_size(lines, label_arc),
             }
         )
     return drawn
 
 
-def _offsets(count: int, step: float) -> list[float]:
-    """Two marks in one field (the talk's comparison) sit side by side."""
-    if count <= 1:
-        return [0.0] * count
-    spread = step / 4
+MARK_SPACING = 28  # between two marks in one field, along the ring, in SVG units
+
+
+def _offsets(count: int, radius: float) -> list[float]:
+    """Two marks in one field (the talk's comparison) sit side by side, never overlapping."""
+    spread = MARK_SPACING / radius
     return [spread * (i - (count - 1) / 2) for i in range(count)]
+
+
+def _label_size(label_lines: list[str], arc: float) -> str:
+    """The largest font size up to 13 at which the longest line fits along its tooth.
+
+    Returned as text, like every number here: a template would localise a float
+    ("13,0" in Danish), which SVG does not read.
+    """
+    longest = max((len(line) for line in label_lines), default=1)
+    return f"{min(13.0, 0.9 * arc / (0.68 * longest)):.1f}"
 
 
 def render_wheel(

@@ -104,10 +104,6 @@ class ReviewAccess:
         )
 
     @property
-    def can_share(self) -> bool:
-        return self.can_prepare
-
-    @property
     def can_take_back(self) -> bool:
         """Sharing can be undone only while the other party has not seen it."""
         own = self.own_preparation
@@ -170,6 +166,14 @@ def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:
     access = access_to(user, review) if review else None
     if access is None or not access.is_party:
         raise Http404
+    return review, access
+
+
+def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
+    """The review, for a party who may still write their preparation; 403 if they may not."""
+    review, access = review_for_party(user, public_id)
+    if not access.can_prepare:
+        raise PermissionDenied
     return review, access
 
 

@@ -191,6 +191,19 @@ def take_back(access: ReviewAccess) -> None:
         access.review.move_to(State.PREPARING)
 
 
+def saved_text(access: ReviewAccess, name: str) -> str:
+    """The stored text of one of the writer's own fields ("answer-12", "note-c3", "name-s1")."""
+    kind, _sep, rest = name.partition("-")
+    own = access.own_preparation
+    if own is None:
+        return ""
+    if kind == "answer":
+        answer = own.answers.filter(question_id=rest if rest.isdigit() else None).first()
+        return answer.text if answer else ""
+    mark = next((m for m in own.marks.all() if m.key == rest), None)
+    return getattr(mark, kind, "") if mark else ""
+
+
 def mark_seen(preparation: Preparation) -> None:
     """The other party has it on screen: from now on, sharing it is final."""
     if preparation.seen_at is None:

@@ -225,40 +225,47 @@ def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """htmx autosave of one text; a conflict shows both texts to choose from."""
-    review, review_access = access.review_for_party(request.user, public_id)
-    if not review_access.can_prepare:
-        raise PermissionDenied
+    """htmx autosave of one text. A conflict keeps the typed text in its field and shows
+    the text saved meanwhile beside it, until the writer chooses one of the two."""
+    review, review_access = access.review_to_prepare(request.user, public_id)
     name = request.POST.get("field", "")
     if not name.startswith(TEXT_FIELDS):
         raise Http404
+    take_saved = "take_saved" in request.POST
     value = request.POST.get(name, "")
+    # A choice after a conflict names the version it saw; autosave, the one in the page.
+    version = request.POST.get("base_version") or request.POST.get(f"{name}-version", "")
     try:
-        saved = _apply(review_access, name, value, request.POST.get(f"{name}-version", ""))
+        if take_saved:
+            value = preparation.saved_text(review_access, name)
+        saved = _apply(review_access, name, value, version)
     except EditConflictError as conflict:
         response = render(
             request,
-            "reviews/prepare.html#conflict",
-            {"name": name, "mine": value, "conflict": conflict, "review": review},
+            "reviews/partials/conflict.html",
+            {"name": name, "conflict": conflict, "review": review},
         )
-        return retarget(reswap(response, "outerHTML"), f"#field-{name}")
+        return retarget(reswap(response, "innerHTML"), f"#conflict-{name}")
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     counter = "text_version" if name.startswith("answer-") else f"{name.partition('-')[0]}_version"
-    return render(
-        request,
-        "reviews/prepare.html#state",
-        {"name": name, "version": getattr(saved, counter), "saved": True},
-    )
+    context = {
+        "name": name,
+        "version": getattr(saved, counter),
+        "saved": True,
+        "replace_input": take_saved,  # the field shows the chosen text
+        "value": value,
+        "review": review,
+        "access": review_access,
+    }
+    return render(request, "reviews/prepare.html#state", context)
 
 
 @login_required
 @require_POST
 def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Mark a competence by a click on the wheel or a radio button; the wheel is redrawn."""
-    review, review_access = access.review_for_party(request.user, public_id)
-    if not review_access.can_prepare:
-        raise PermissionDenied
+    review, review_access = access.review_to_prepare(request.user, public_id)
     key = request.POST.get("key", "")
     level = request.POST.get("level", request.POST.get(f"level-{key}", ""))
     try:
@@ -282,9 +289,7 @@ def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    _review, review_access = access.review_for_party(request.user, public_id)
-    if not review_access.can_share:
-        raise PermissionDenied
+    _review, review_access = access.review_to_prepare(request.user, public_id)
     preparation.share(review_access)
     messages.success(request, _("Your preparation is shared and can no longer be changed."))
     return redirect("prepare", public_id=public_id)

@@ -63,12 +63,27 @@ def test_two_tabs_never_lose_text_silently(anne, review):
     save_text(anne, review, field, "Fra fane 1", version=0)
     response = save_text(anne, review, field, "Fra fane 2", version=0)  # fane 2 is behind
     page = response.content.decode()
-    assert response["HX-Retarget"] == f"#field-{field}"
-    assert "Fra fane 1" in page and "Fra fane 2" in page
+    # The typed text stays in its field; the saved one is shown beside it.
+    assert response["HX-Retarget"] == f"#conflict-{field}"
+    assert "Fra fane 1" in page
     assert Answer.objects.get().text == "Fra fane 1"
     # Choosing "keep mine" posts with the current version: now it saves.
     save_text(anne, review, field, "Fra fane 2", version=1)
     assert Answer.objects.get().text == "Fra fane 2"
+
+
+def test_choosing_the_saved_text_puts_it_in_the_field(anne, review):
+    field = f"answer-{first_question(review).pk}"
+    save_text(anne, review, field, "Den gemte", version=0)
+    response = anne.post(
+        url("prepare_text", review),
+        {"field": field, "base_version": 1, "take_saved": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert f'<textarea id="id-{field}"' in page and 'hx-swap-oob="true"' in page
+    assert ">Den gemte</textarea>" in page
+    assert Answer.objects.get().text == "Den gemte"
 
 
 def test_the_same_text_from_two_tabs_is_no_conflict(anne, review):

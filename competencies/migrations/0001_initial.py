@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='catalogue',
-            constraint=models.UniqueConstraint(fields=('name', 'version'), name='catalogue_name_version_unique'),
+            constraint=models.UniqueConstraint(fields=('name', 'version'), name='competencies_catalogue_name_version_unique'),
         ),
         migrations.AddConstraint(
             model_name='cataloguetext',
@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='questionset',
-            constraint=models.UniqueConstraint(fields=('name', 'version'), name='question_set_name_version_unique'),
+            constraint=models.UniqueConstraint(fields=('name', 'version'), name='competencies_questionset_name_version_unique'),
         ),
         migrations.AddConstraint(
             model_name='statement',

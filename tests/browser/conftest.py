@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -11,6 +12,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 WIDTHS = {"phone": 360, "tablet": 820, "laptop": 1366, "projector": 1920}
 
 _axe = Axe()
+
+# A loaded two-core CI machine runs the app, Chromium and the other tests at once.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):

@@ -1,0 +1,97 @@
+"""Preparing in Chromium: autosave, marking by wheel and by keyboard, two tabs, no JavaScript."""
+
+import pytest
+from playwright.sync_api import expect
+
+from reviews.models import Answer, Mark
+from tests.browser.conftest import WIDTHS, assert_accessible, log_in, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIRST_QUESTION = "Hvilke resultater og præstationer har jeg opnået det seneste år?"
+
+
+def open_preparation(page, live_server, review):
+    page.goto(f"{live_server.url}/reviews/{review.public_id}/prepare/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Din forberedelse")
+
+
+def test_employee_prepares_with_autosave_wheel_and_keyboard(page, live_server, review):
+    log_in(page, live_server, "anne")
+    open_preparation(page, live_server, review)
+    assert_accessible(page)
+
+    answer = page.get_by_label(FIRST_QUESTION)
+    answer.fill("Jeg har ført det nye sagssystem i mål.")
+    expect(page.locator("[id^=state-answer-]").first).to_contain_text("Gemt")
+    page.reload()
+    expect(page.get_by_label(FIRST_QUESTION)).to_have_value(
+        "Jeg har ført det nye sagssystem i mål."
+    )
+
+    # A click on the wheel marks the field and the radio group follows.
+    kommuner = review.round.catalogue.competences.get(name="Kommuner")
+    page.locator(".wheel__field--strong", has=page.locator("title", has_text="Kommuner:")).click()
+    expect(page.locator(f"#levels-c{kommuner.pk} input[value=strong]")).to_be_checked()
+    expect(page.locator(".wheel title").first).to_contain_text("Kommuner: stærk kompetence")
+
+    # The same choice with the keyboard alone: arrow keys move within the radio group.
+    helhed = review.round.catalogue.competences.get(name="Helhed")
+    page.locator(f"#levels-c{helhed.pk} input[value='']").focus()
+    page.keyboard.press("ArrowLeft")  # from "not marked" back to "focus area"
+    expect(page.locator(".wheel title").first).to_contain_text("Helhed: fokusområde")
+    assert Mark.objects.get(competence=helhed).level == "focus"
+
+    page.get_by_label("Din egen kompetence 1").fill("Projektledelse")
+    expect(page.locator("#state-name-s1")).to_contain_text("Gemt")
+    page.reload()
+    expect(page.locator(".wheel title").first).to_contain_text("Kommuner: stærk kompetence")
+    assert_accessible(page)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"prepare-employee-{label}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    page.get_by_role("button", name="Del min forberedelse").click()
+    expect(page.get_by_text("Din forberedelse er delt")).to_be_visible()
+    expect(page.get_by_label(FIRST_QUESTION)).to_have_attribute("readonly", "")
+
+
+def test_two_tabs_show_both_texts_instead_of_losing_one(page, live_server, review):
+    log_in(page, live_server, "anne")
+    open_preparation(page, live_server, review)
+    other_tab = page.context.new_page()
+    open_preparation(other_tab, live_server, review)
+
+    page.get_by_label(FIRST_QUESTION).fill("Skrevet i fane 1")
+    expect(page.locator("[id^=state-answer-]").first).to_contain_text("Gemt")
+    other_tab.get_by_label(FIRST_QUESTION).fill("Skrevet i fane 2")
+
+    conflict = other_tab.get_by_role("alert")
+    expect(conflict).to_contain_text("ændret i et andet vindue")
+    expect(other_tab.get_by_label(FIRST_QUESTION)).to_have_value("Skrevet i fane 2")
+    expect(other_tab.get_by_label("Gemt i det andet vindue")).to_have_value("Skrevet i fane 1")
+    assert Answer.objects.get().text == "Skrevet i fane 1"
+    assert_accessible(other_tab)
+
+    other_tab.get_by_role("button", name="Behold min tekst").click()
+    expect(conflict).to_have_count(0)
+    expect(other_tab.locator("[id^=state-answer-]").first).to_contain_text("Gemt")
+    assert Answer.objects.get().text == "Skrevet i fane 2"
+
+
+def test_preparing_works_without_javascript(browser, live_server, review):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, live_server, "anne")
+    open_preparation(page, live_server, review)
+
+    page.get_by_label(FIRST_QUESTION).fill("Uden JavaScript")
+    faglighed = review.round.catalogue.competences.get(name="Faglighed")
+    page.locator(f"#levels-c{faglighed.pk} input[value=fine]").check()
+    page.get_by_role("button", name="Gem", exact=True).click()
+
+    expect(page.get_by_text("Din forberedelse er gemt.")).to_be_visible()
+    expect(page.get_by_label(FIRST_QUESTION)).to_have_value("Uden JavaScript")
+    expect(page.locator(".wheel title").first).to_contain_text("Faglighed: udmærket kompetence")
+    context.close()
