@@ -373,3 +373,67 @@ class Mark(VersionedText):
     @property
     def key(self) -> str:
         return f"c{self.competence_id}" if self.competence_id else f"s{self.slot}"
+
+
+class FocusArea(models.Model):
+    """A competence agreed in the talk as a focus area for the coming year."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="focus_areas")
+    competence = models.ForeignKey(
+        "competencies.Competence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(
+        _("own competence"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a competence of one's own."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(competence__isnull=False) | ~models.Q(name=""),
+                name="focus_area_names_a_competence",
+            )
+        ]
+
+    def __str__(self):
+        return self.competence.name if self.competence_id else self.name
+
+
+class Goal(models.Model):
+    """A development goal: what, with which actions, who does what, by when.
+
+    It is agreed only when both have accepted its current wording: each edit raises
+    ``wording``, and an acceptance records the wording it accepted.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        UNDER_WAY = "under_way", _("Under way")
+        DONE = "done", _("Done")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=300)
+    actions = models.TextField(_("actions"), blank=True, max_length=4000)
+    responsible = models.TextField(_("who does what"), blank=True, max_length=2000)
+    due = models.DateField(_("by when"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    wording = models.PositiveIntegerField(default=1)
+    accepted_by_employee = models.PositiveIntegerField(default=0)
+    accepted_by_manager = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.accepted_by_employee == self.accepted_by_manager == self.wording

@@ -95,3 +95,36 @@ def reviews_as_manager(person: Person) -> list[Review]:
         .select_related("round", "employee__user", "employee__department")
         .order_by("round__preparation_deadline", "employee__user__first_name")
     )
+
+
+@dataclass
+class Agreements:
+    """What was agreed in one talk: the focus areas and the goals both accepted."""
+
+    review: Review
+    focus_areas: list
+    goals: list
+
+
+def previous_agreements(review: Review) -> Agreements | None:
+    """The employee's last talk before this round, to follow up on.
+
+    Found by employee, not by manager: agreed goals follow the employee to a new manager.
+    """
+    earlier = (
+        Review.objects.filter(
+            employee_id=review.employee_id,
+            state__in=[State.TALK_HELD, State.CONCLUDED],
+            round__talks_start__lt=review.round.talks_start,
+        )
+        .select_related("round", "manager__user")
+        .order_by("-round__talks_start")
+        .first()
+    )
+    if earlier is None:
+        return None
+    return Agreements(
+        review=earlier,
+        focus_areas=list(earlier.focus_areas.select_related("competence")),
+        goals=[goal for goal in earlier.goals.all() if goal.is_agreed],
+    )

@@ -181,6 +181,7 @@ def _page_context(review, review_access) -> dict:
         "other": other,
         "wheel": _wheel(review, review_access, own),
         "levels": Level.choices,
+        "previous": progress.previous_agreements(review),
     }
 
 

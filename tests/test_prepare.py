@@ -253,3 +253,59 @@ def test_writes_need_post(anne, review, name):
 def test_the_page_runs_a_fixed_number_of_queries(anne, review, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         anne.get(url("prepare", review))
+
+
+# Following up on the last talk.
+
+
+@pytest.fixture
+def last_year(kl_catalogue, kl_questions, employee, manager):
+    from reviews.models import FocusArea, Goal
+    from tests.conftest import make_round
+
+    round_ = make_round(
+        kl_catalogue,
+        kl_questions,
+        name="MUS 2026",
+        status="closed",
+        preparation_deadline="2026-02-01",
+        talks_start="2026-02-08",
+        talks_end="2026-03-31",
+    )
+    earlier = Review.objects.create(
+        round=round_, employee=employee, manager=manager, state="concluded"
+    )
+    FocusArea.objects.create(
+        review=earlier, competence=kl_catalogue.competences.get(name="Politik")
+    )
+    agreed = {"wording": 2, "accepted_by_employee": 2, "accepted_by_manager": 2}
+    Goal.objects.create(
+        review=earlier, title="Formidle til politikere", status="under_way", **agreed
+    )
+    Goal.objects.create(
+        review=earlier,
+        title="Kun foreslået",
+        wording=2,
+        accepted_by_employee=2,
+        accepted_by_manager=1,
+    )
+    return earlier
+
+
+def test_the_last_talks_agreements_are_there_to_follow_up(anne, review, last_year):
+    page = anne.get(url("prepare", review)).content.decode()
+    assert "Aftalt ved din sidste MUS (MUS 2026)" in page
+    assert "Politik" in page
+    assert "Formidle til politikere" in page and "I gang" in page
+    assert "Kun foreslået" not in page  # not accepted by both: never agreed
+
+
+def test_agreed_goals_follow_the_employee_to_a_new_manager(
+    client, review, last_year, other_manager, hr_user
+):
+    from reviews.services import move_to_manager
+
+    move_to_manager(review, other_manager, "Ny organisering", hr_user)
+    client.force_login(other_manager.user)
+    page = client.get(url("prepare", review)).content.decode()
+    assert "Formidle til politikere" in page

@@ -58,3 +58,13 @@ def test_it_asks_for_the_catalogues_first(db):
     Catalogue.objects.all().delete()
     with pytest.raises(CommandError, match="Load the catalogues first"):
         call_command("seed_demo", verbosity=0)
+
+
+def test_last_years_concluded_round_leaves_anne_goals_to_follow_up():
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    review = Review.objects.get(round__name="MUS 2026", employee__user__username="anne")
+    assert review.state == "concluded"
+    assert [str(area) for area in review.focus_areas.all()] == ["Kommunikation", "Politik"]
+    assert all(goal.is_agreed for goal in review.goals.all())
+    assert review.goals.count() == 2

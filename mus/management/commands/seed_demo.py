@@ -9,7 +9,7 @@ from django.db import transaction
 from competencies.models import Catalogue, QuestionSet
 from mus.models import HR_GROUP, Department, Person, User
 from mus.roles import sync_hr_group
-from reviews.models import Round
+from reviews.models import FocusArea, Goal, Review, Round
 from reviews.services import open_round
 
 DEMO_PASSWORD = "mus-demo"
@@ -44,6 +44,25 @@ ROUND_2027 = {
     "talks_start": datetime.date(2027, 2, 8),
     "talks_end": datetime.date(2027, 3, 31),
 }
+
+
+DEMO_GOALS_2026 = [
+    {
+        "title": "Blive skarpere til at formidle til politikere",
+        "actions": "Deltage i et kursus i politisk kommunikation og skrive to dagsordenspunkter "
+        "til udvalget med sparring undervejs.",
+        "responsible": "Anne tilmelder sig kurset og skriver punkterne; Mette giver sparring.",
+        "due": datetime.date(2026, 10, 1),
+        "status": Goal.Status.UNDER_WAY,
+    },
+    {
+        "title": "Kende de vigtigste politiske dagsordener på digitaliseringsområdet",
+        "actions": "Følge udvalgsmøderne og holde et kort oplæg for kontoret.",
+        "responsible": "Anne",
+        "due": datetime.date(2026, 6, 1),
+        "status": Goal.Status.DONE,
+    },
+]
 
 
 class Command(BaseCommand):
@@ -82,7 +101,9 @@ class Command(BaseCommand):
 
         sync_hr_group()
         people["hr"].user.groups.add(Group.objects.get(name=HR_GROUP))
-        self.open_round_2027(departments["Borgerservice og Administration"])
+        catalogue, questions = self.kl_catalogue()
+        self.concluded_round_2026(catalogue, questions, people["anne"], people["mette"])
+        self.open_round_2027(departments["Borgerservice og Administration"], catalogue, questions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(people)} people in {len(departments)} departments. "
@@ -91,16 +112,57 @@ class Command(BaseCommand):
             )
         )
 
-    def open_round_2027(self, whole_organisation: Department) -> None:
-        """The open round on KL's catalogue that every demo person takes part in."""
+    def kl_catalogue(self) -> tuple[Catalogue, QuestionSet]:
         try:
-            catalogue = Catalogue.objects.get(name="KL MUS 2015", version=1)
-            questions = QuestionSet.objects.get(name="KL MUS 2015", version=1)
+            return (
+                Catalogue.objects.get(name="KL MUS 2015", version=1),
+                QuestionSet.objects.get(name="KL MUS 2015", version=1),
+            )
         except (Catalogue.DoesNotExist, QuestionSet.DoesNotExist):
             raise CommandError(
                 "Load the catalogues first: python manage.py load_catalogue "
                 "fixtures/kl_2015.json fixtures/general.json"
             ) from None
+
+    def concluded_round_2026(self, catalogue, questions, anne: Person, mette: Person) -> None:
+        """Last year's talk with Anne, concluded, so that MUS 2027 has goals to follow up."""
+        round_, _ = Round.objects.get_or_create(
+            name="MUS 2026",
+            defaults={
+                "catalogue": catalogue,
+                "question_set": questions,
+                "status": Round.Status.CLOSED,
+                "preparation_deadline": datetime.date(2026, 2, 2),
+                "talks_start": datetime.date(2026, 2, 9),
+                "talks_end": datetime.date(2026, 3, 31),
+            },
+        )
+        round_.people.add(anne)
+        review, created = Review.objects.get_or_create(
+            round=round_,
+            employee=anne,
+            defaults={"manager": mette, "state": Review.State.CONCLUDED},
+        )
+        if not created:
+            return
+        for position, name in enumerate(["Kommunikation", "Politik"], start=1):
+            FocusArea.objects.create(
+                review=review,
+                competence=catalogue.competences.get(name=name),
+                position=position,
+            )
+        for position, goal in enumerate(DEMO_GOALS_2026, start=1):
+            Goal.objects.create(
+                review=review,
+                position=position,
+                wording=1,
+                accepted_by_employee=1,
+                accepted_by_manager=1,
+                **goal,
+            )
+
+    def open_round_2027(self, whole_organisation: Department, catalogue, questions) -> None:
+        """The open round on KL's catalogue that every demo person takes part in."""
         round_, created = Round.objects.get_or_create(
             name=ROUND_2027["name"],
             defaults={**ROUND_2027, "catalogue": catalogue, "question_set": questions},
