@@ -52,6 +52,12 @@ def party_page(persona):
     return 200 if persona in {"employee", "manager"} else 404
 
 
+def party_write(persona, ok):
+    if persona == "anonymous":
+        return "login"
+    return ok if persona in {"employee", "manager"} else 404
+
+
 def cases(review):
     round_pk, uuid = review.round.pk, review.public_id
     return [
@@ -72,6 +78,16 @@ def cases(review):
             lambda p: expected_for_hr_object(p, 200),
         ),
         ("GET", reverse("review_detail", args=[uuid]), party_page),
+        ("GET", reverse("prepare", args=[uuid]), party_page),
+        # Writes by a party with an empty or unknown field: refused, but only after access.
+        ("POST", reverse("prepare_text", args=[uuid]), lambda p: party_write(p, 404)),
+        ("POST", reverse("prepare_level", args=[uuid]), lambda p: party_write(p, 404)),
+        ("POST", reverse("prepare_take_back", args=[uuid]), lambda p: party_write(p, 302)),
+        (
+            "GET",
+            reverse("catalogue_guide_pdf", args=[review.round.catalogue_id]),
+            lambda p: "login" if p == "anonymous" else 200,
+        ),
         ("GET", reverse("password_change"), lambda p: "login" if p == "anonymous" else 200),
         ("GET", reverse("admin:index"), admin_page),
         ("GET", reverse("admin:competencies_catalogue_changelist"), admin_page),
@@ -130,5 +146,6 @@ def test_hr_writes_need_post(client, hr_user, review, name):
 def test_the_admin_offers_no_review_contents_to_anyone(client, superuser, review):
     client.force_login(superuser)
     index = client.get(reverse("admin:index")).content.decode()
-    assert "/admin/reviews/review/" not in index
-    assert client.get("/admin/reviews/review/").status_code == 404
+    for model in ("review", "preparation", "answer", "mark", "goal", "focusarea"):
+        assert f"/admin/reviews/{model}/" not in index
+        assert client.get(f"/admin/reviews/{model}/").status_code == 404
