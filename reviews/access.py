@@ -58,6 +58,7 @@ class ReviewAccess:
     party: Party | None
     hr: bool
     preparations: dict[str, Preparation] = field(default_factory=dict)
+    user: User | None = None  # who is acting, for the review's history
 
     @property
     def other_party(self) -> Party | None:
@@ -136,6 +137,25 @@ class ReviewAccess:
         return self.party == Party.MANAGER and State.TALK_STARTED in _next_states(self.review)
 
     @property
+    def can_talk(self) -> bool:
+        """Agree on focus areas and goals, write notes: from the start of the talk until
+        the employee confirms it; a concluded review is read-only for everyone."""
+        return self.is_party and self.review.state in {State.TALK_STARTED, State.TALK_HELD}
+
+    @property
+    def can_write_summary(self) -> bool:
+        return self.can_talk and self.party == Party.MANAGER
+
+    @property
+    def can_end_talk(self) -> bool:
+        return self.party == Party.MANAGER and self.review.state == State.TALK_STARTED
+
+    @property
+    def can_follow_up(self) -> bool:
+        """Goal status through the year: both parties, also after the review is concluded."""
+        return self.is_party and self.review.state in TALK_STATES
+
+    @property
     def can_reassign(self) -> bool:
         return self.hr and not self.review.is_concluded
 
@@ -153,7 +173,9 @@ def access_to(user: User, review: Review) -> ReviewAccess:
         elif review.manager_id == person.pk:
             party = Party.MANAGER
     preparations = {p.party: p for p in Preparation.objects.filter(review=review)} if party else {}
-    return ReviewAccess(review=review, party=party, hr=is_hr(user), preparations=preparations)
+    return ReviewAccess(
+        review=review, party=party, hr=is_hr(user), preparations=preparations, user=user
+    )
 
 
 def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mus.models import Department, Person
-from reviews.models import Round
+from reviews.models import Goal, Round
 
 
 def department_tree_choices() -> list[tuple[int, str]]:
@@ -117,3 +117,14 @@ class MoveToManagerForm(forms.Form):
         if manager.pk == self.review.manager_id:
             raise ValidationError(_("This is already the review’s manager."))
         return manager
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "actions", "responsible", "due"]
+        widgets = {
+            "actions": forms.Textarea(attrs={"rows": 2}),
+            "responsible": forms.Textarea(attrs={"rows": 2}),
+            "due": forms.DateInput(attrs={"type": "date"}),
+        }

@@ -147,7 +147,44 @@ class InvalidTransitionError(ValidationError):
     pass
 
 
-class Review(models.Model):
+class EditConflictError(ValidationError):
+    """A save based on an outdated version: the text saved meanwhile is kept for the user."""
+
+    def __init__(self, current_text: str, current_version: int):
+        super().__init__(_("This text was changed in another window."), code="conflict")
+        self.current_text, self.current_version = current_text, current_version
+
+
+class VersionedText(models.Model):
+    """Texts saved as one types: each save names the version of the text it was based on.
+
+    Every text field ``x`` has a counter ``x_version``. A save based on an older version
+    than the stored one (another tab saved in between) is refused with the stored text,
+    so that nothing is ever overwritten unseen.
+    """
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save_text(self, field: str, text: str, base_version: int) -> None:
+        counter = f"{field}_version"
+        updated = (
+            type(self)
+            .objects.filter(pk=self.pk, **{counter: base_version})
+            .update(**{field: text, counter: base_version + 1, "updated_at": timezone.now()})
+        )
+        if not updated:
+            current = type(self).objects.get(pk=self.pk)
+            if getattr(current, field) != text:  # the same words from two tabs are no conflict
+                raise EditConflictError(getattr(current, field), getattr(current, counter))
+            base_version = getattr(current, counter) - 1
+        setattr(self, field, text)
+        setattr(self, counter, base_version + 1)
+
+
+class Review(VersionedText):
     """One employee's MUS in one round, with the manager responsible for it."""
 
     State = State
@@ -171,6 +208,14 @@ class Review(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     state_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # The talk: notes both may write, and the manager's summary of what was agreed.
+    talk_notes = models.TextField(_("talk notes"), blank=True, max_length=20000)
+    talk_notes_version = models.PositiveIntegerField(default=0)
+    summary = models.TextField(_("summary"), blank=True, max_length=20000)
+    summary_version = models.PositiveIntegerField(default=0)
+    # The employee confirms that the talk took place, which is not agreeing to everything.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    disagreement = models.TextField(_("disagreement"), blank=True, max_length=4000)
 
     class Meta:
         verbose_name = _("review")
@@ -255,14 +300,6 @@ class Party(models.TextChoices):
     MANAGER = "manager", _("manager")
 
 
-class EditConflictError(ValidationError):
-    """A save based on an outdated version: the text saved meanwhile is kept for the user."""
-
-    def __init__(self, current_text: str, current_version: int):
-        super().__init__(_("This text was changed in another window."), code="conflict")
-        self.current_text, self.current_version = current_text, current_version
-
-
 class LockedError(ValidationError):
     pass
 
@@ -288,35 +325,6 @@ class Preparation(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.shared_at is not None
-
-
-class VersionedText(models.Model):
-    """Texts saved as one types: each save names the version of the text it was based on.
-
-    Every text field ``x`` has a counter ``x_version``. A save based on an older version
-    than the stored one (another tab saved in between) is refused with the stored text,
-    so that nothing is ever overwritten unseen.
-    """
-
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    def save_text(self, field: str, text: str, base_version: int) -> None:
-        counter = f"{field}_version"
-        updated = (
-            type(self)
-            .objects.filter(pk=self.pk, **{counter: base_version})
-            .update(**{field: text, counter: base_version + 1, "updated_at": timezone.now()})
-        )
-        if not updated:
-            current = type(self).objects.get(pk=self.pk)
-            if getattr(current, field) != text:  # the same words from two tabs are no conflict
-                raise EditConflictError(getattr(current, field), getattr(current, counter))
-            base_version = getattr(current, counter) - 1
-        setattr(self, field, text)
-        setattr(self, counter, base_version + 1)
 
 
 class Answer(VersionedText):
@@ -437,3 +445,37 @@ class Goal(models.Model):
     @property
     def is_agreed(self) -> bool:
         return self.accepted_by_employee == self.accepted_by_manager == self.wording
+
+
+class Reflection(VersionedText):
+    """Refleksioner efter MUS: one party's points to hold on to, private unless shared."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reflections")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    # "Pointer til fastholdelse", by the booklet's six aspects, then the longer view.
+    role = models.TextField(_("role/function"), blank=True, max_length=4000)
+    role_version = models.PositiveIntegerField(default=0)
+    behaviour = models.TextField(_("behaviour"), blank=True, max_length=4000)
+    behaviour_version = models.PositiveIntegerField(default=0)
+    competences = models.TextField(_("competences"), blank=True, max_length=4000)
+    competences_version = models.PositiveIntegerField(default=0)
+    development = models.TextField(_("competence development"), blank=True, max_length=4000)
+    development_version = models.PositiveIntegerField(default=0)
+    activities = models.TextField(_("concrete activities"), blank=True, max_length=4000)
+    activities_version = models.PositiveIntegerField(default=0)
+    other = models.TextField(_("other"), blank=True, max_length=4000)
+    other_version = models.PositiveIntegerField(default=0)
+    longer_term = models.TextField(_("longer-term considerations"), blank=True, max_length=4000)
+    longer_term_version = models.PositiveIntegerField(default=0)
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    POINTS = ["role", "behaviour", "competences", "development", "activities", "other"]
+    FIELDS = [*POINTS, "longer_term"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "party"], name="one_reflection_per_party")
+        ]
+
+    def __str__(self):
+        return f"{self.review} · {self.get_party_display()}"

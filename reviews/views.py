@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from competencies.wheel import Level, render_wheel, wheel_summary
-from reviews import access, preparation, progress, services
-from reviews.forms import MoveToManagerForm, ParticipantsForm, RoundForm
-from reviews.models import EditConflictError, State
+from reviews import access, comparison, preparation, progress, services
+from reviews import talk as talk_service
+from reviews.forms import GoalForm, MoveToManagerForm, ParticipantsForm, RoundForm
+from reviews.models import EditConflictError, Goal, State
 
 
 @access.hr_required
@@ -146,9 +147,8 @@ def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
 @login_required
 def review_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = access.review_for_party(request.user, public_id)
-    return render(
-        request, "reviews/review_detail.html", {"review": review, "access": review_access}
-    )
+    context = {"review": review, "access": review_access, "talk_states": access.TALK_STATES}
+    return render(request, "reviews/review_detail.html", context)
 
 
 # Preparation. The page works as one plain form; htmx saves each field as one types.
@@ -309,3 +309,157 @@ def prepare_take_back(request: HttpRequest, public_id: UUID) -> HttpResponse:
             request, _("Sharing is taken back; you can change your preparation again.")
         )
     return redirect("prepare", public_id=public_id)
+
+
+# The talk: comparison, agreement, sign-off. Every write goes through reviews.talk.
+
+
+def _talk_context(review, review_access, goal_form=None) -> dict:
+    employee, manager = comparison.both_sheets(review, review_access.preparations)
+    rows = comparison.compare(review, employee, manager)
+    chosen = {(f.competence_id, f.name) for f in review.focus_areas.all()}
+    letters = comparison.symbols()
+    return {
+        "review": review,
+        "access": review_access,
+        "rows": rows,
+        "letters": letters,
+        "focus_choices": [
+            (
+                row,
+                (row.competence.pk if row.competence else None, "" if row.competence else row.name)
+                in chosen,
+            )
+            for row in rows
+        ],
+        "wheel": render_wheel(
+            comparison.shared_wheel_teeth(rows),
+            title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
+        ),
+        "goals": list(review.goals.all()),
+        "goal_form": goal_form or GoalForm(),
+        "statuses": Goal.Status.choices,
+    }
+
+
+@login_required
+def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    review, review_access = access.review_for_party(request.user, public_id)
+    if review.state not in access.TALK_STATES:
+        return redirect("review_detail", public_id=public_id)
+    return render(request, "reviews/talk.html", _talk_context(review, review_access))
+
+
+def _talk_write(request, public_id, write) -> HttpResponse:
+    """Run one write of the talk for the requesting party, then show the talk again."""
+    review, review_access = access.review_for_party(request.user, public_id)
+    try:
+        write(review, review_access)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("talk", public_id=public_id)
+
+
+@login_required
+@require_POST
+def talk_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _talk_write(request, public_id, lambda review, a: talk_service.start_talk(a))
+
+
+@login_required
+@require_POST
+def talk_focus(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    def write(review, review_access):
+        keys = set(request.POST.getlist("focus"))
+        employee, manager = comparison.both_sheets(review, review_access.preparations)
+        rows = comparison.compare(review, employee, manager)
+        chosen = [
+            (row.competence.pk if row.competence else None, "" if row.competence else row.name)
+            for row in rows
+            if row.key in keys
+        ]
+        talk_service.set_focus_areas(review_access, chosen)
+
+    return _talk_write(request, public_id, write)
+
+
+@login_required
+@require_POST
+def goal_save(request: HttpRequest, public_id: UUID, goal_id: int | None = None) -> HttpResponse:
+    review, review_access = access.review_for_party(request.user, public_id)
+    goal = get_object_or_404(Goal, pk=goal_id, review=review) if goal_id else Goal(review=review)
+    form = GoalForm(request.POST, instance=goal)
+    if not form.is_valid():
+        context = _talk_context(review, review_access, goal_form=form if not goal_id else None)
+        return render(request, "reviews/talk.html", context)
+    try:
+        talk_service.save_goal(review_access, form.instance)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("talk", args=[public_id]) + "#goals")
+
+
+def _goal_write(request, public_id, goal_id, write) -> HttpResponse:
+    def run(review, review_access):
+        write(review_access, get_object_or_404(Goal, pk=goal_id, review=review))
+
+    return _talk_write(request, public_id, run)
+
+
+@login_required
+@require_POST
+def goal_accept(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    wording = int(request.POST.get("wording", "0") or 0)
+    return _goal_write(
+        request, public_id, goal_id, lambda a, goal: talk_service.accept_goal(a, goal, wording)
+    )
+
+
+@login_required
+@require_POST
+def goal_delete(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    return _goal_write(request, public_id, goal_id, talk_service.delete_goal)
+
+
+@login_required
+@require_POST
+def goal_status(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    status = request.POST.get("status", "")
+    return _goal_write(
+        request, public_id, goal_id, lambda a, goal: talk_service.set_goal_status(a, goal, status)
+    )
+
+
+@login_required
+@require_POST
+def talk_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The manager's summary or the shared talk notes, saved with their version."""
+
+    def write(review, review_access):
+        field = request.POST.get("field")
+        allowed = {
+            "summary": review_access.can_write_summary,
+            "talk_notes": review_access.can_talk,
+        }
+        if not allowed.get(field):
+            raise PermissionDenied
+        version = request.POST.get("version", "")
+        review.save_text(
+            field, request.POST.get(field, ""), int(version) if version.isdigit() else 0
+        )
+        messages.success(request, _("Saved."))
+
+    return _talk_write(request, public_id, write)
+
+
+@login_required
+@require_POST
+def talk_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _talk_write(request, public_id, lambda review, a: talk_service.end_talk(a))
+
+
+@login_required
+@require_POST
+def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    disagreement = request.POST.get("disagreement", "")[:4000]
+    return _talk_write(request, public_id, lambda review, a: talk_service.confirm(a, disagreement))

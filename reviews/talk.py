@@ -1,0 +1,119 @@
+"""Writes of the talk: starting it, agreeing focus areas and goals, ending it.
+
+Each takes the ``ReviewAccess`` of the person acting and refuses what it does not allow,
+with a message that says why; nothing is changed then.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews.access import ReviewAccess
+from reviews.models import FocusArea, Goal, LockedError, Preparation, Review, State
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise LockedError(_("This review can no longer be changed here."))
+
+
+@transaction.atomic
+def start_talk(access: ReviewAccess) -> None:
+    """The manager starts the talk: both preparations are locked and lie open to both."""
+    _require(access.can_start_talk)
+    Preparation.objects.filter(review=access.review, shared_at__isnull=True).update(
+        shared_at=timezone.now()
+    )
+    access.review.move_to(State.TALK_STARTED, access.user)
+
+
+@transaction.atomic
+def set_focus_areas(access: ReviewAccess, chosen: list[tuple[int | None, str]]) -> None:
+    """The agreed focus areas: catalogue competences by id, own ones by name."""
+    _require(access.can_talk)
+    FocusArea.objects.filter(review=access.review).delete()
+    FocusArea.objects.bulk_create(
+        FocusArea(review=access.review, competence_id=competence_id, name=name, position=i)
+        for i, (competence_id, name) in enumerate(chosen, start=1)
+    )
+
+
+def _accepted_field(access: ReviewAccess) -> str:
+    return f"accepted_by_{access.party}"
+
+
+@transaction.atomic
+def save_goal(access: ReviewAccess, goal: Goal) -> Goal:
+    """A new or reworded goal. The writer accepts their own wording; the other is asked again."""
+    _require(access.can_talk)
+    if goal.pk is None:
+        goal.review = access.review
+        goal.position = access.review.goals.count() + 1
+        goal.wording = 1
+        goal.accepted_by_employee = goal.accepted_by_manager = 0
+        goal.save()
+    else:
+        Goal.objects.filter(pk=goal.pk).update(
+            title=goal.title,
+            actions=goal.actions,
+            responsible=goal.responsible,
+            due=goal.due,
+            wording=F("wording") + 1,
+        )
+        goal.refresh_from_db()
+    setattr(goal, _accepted_field(access), goal.wording)
+    Goal.objects.filter(pk=goal.pk).update(**{_accepted_field(access): goal.wording})
+    return goal
+
+
+@transaction.atomic
+def accept_goal(access: ReviewAccess, goal: Goal, wording: int) -> None:
+    """Accept the wording one has seen; a goal reworded meanwhile is not accepted blindly."""
+    _require(access.can_talk)
+    accepted = Goal.objects.filter(pk=goal.pk, wording=wording).update(
+        **{_accepted_field(access): wording}
+    )
+    if not accepted:
+        raise LockedError(
+            _("The goal was changed meanwhile. Read the new wording and accept again.")
+        )
+
+
+@transaction.atomic
+def delete_goal(access: ReviewAccess, goal: Goal) -> None:
+    _require(access.can_talk)
+    goal.delete()
+
+
+def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
+    _require(access.can_follow_up and goal.is_agreed)
+    if status not in Goal.Status.values:
+        raise LockedError(_("Choose one of the statuses."))
+    Goal.objects.filter(pk=goal.pk).update(status=status)
+
+
+@transaction.atomic
+def end_talk(access: ReviewAccess) -> None:
+    """The manager records that the talk was held; the employee is asked to confirm it."""
+    _require(access.can_end_talk)
+    access.review.move_to(State.TALK_HELD, access.user)
+
+
+@transaction.atomic
+def confirm(access: ReviewAccess, disagreement: str) -> None:
+    """The employee confirms the talk took place (with any disagreement); it is concluded."""
+    _require(access.party == "employee" and access.review.state == State.TALK_HELD)
+    Review.objects.filter(pk=access.review.pk).update(
+        confirmed_at=timezone.now(), disagreement=disagreement
+    )
+    access.review.move_to(State.CONCLUDED, access.user)
+
+
+@transaction.atomic
+def reopen(review: Review, reason: str, actor) -> None:
+    """HR reopens a concluded review, with the reason on record."""
+    if review.state != State.CONCLUDED:
+        raise LockedError(_("Only a concluded review can be reopened."))
+    Review.objects.filter(pk=review.pk).update(confirmed_at=None)
+    review.move_to(State.TALK_HELD, actor, note=reason)
