@@ -137,6 +137,22 @@ class ReviewAccess:
         return self.party == Party.MANAGER and State.TALK_STARTED in _next_states(self.review)
 
     @property
+    def can_see_comparison(self) -> bool:
+        """Both wheels and the marks side by side: the parties, once the talk has begun."""
+        return self.is_party and self.review.state in TALK_STATES
+
+    @property
+    def can_see_summary(self) -> bool:
+        """The manager's summary records what was agreed, like the goals: HR sees it too."""
+        return self.can_see_agreement
+
+    def can_see_reflection(self, reflection) -> bool:
+        """Refleksioner efter MUS: the author's own, the other's only once shared."""
+        return self.is_party and (
+            reflection.party == self.party or reflection.shared_at is not None
+        )
+
+    @property
     def can_talk(self) -> bool:
         """Agree on focus areas and goals, write notes: from the start of the talk until
         the employee confirms it; a concluded review is read-only for everyone."""
@@ -197,6 +213,24 @@ def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
     if not access.can_prepare:
         raise PermissionDenied
     return review, access
+
+
+def review_for_record(user: User, public_id) -> tuple[Review, ReviewAccess]:
+    """A concluded review as a record (the PDF): its parties and HR, each seeing their part.
+
+    Anyone else gets a 404; a review not yet concluded has no record yet (403).
+    """
+    review = (
+        Review.objects.select_related("round__catalogue", "employee__user", "manager__user")
+        .filter(public_id=public_id)
+        .first()
+    )
+    review_access = access_to(user, review) if review else None
+    if review_access is None or not (review_access.is_party or review_access.hr):
+        raise Http404
+    if not review.is_concluded:
+        raise PermissionDenied
+    return review, review_access
 
 
 def reviews_of(person: Person):

@@ -128,3 +128,12 @@ class GoalForm(forms.ModelForm):
             "responsible": forms.Textarea(attrs={"rows": 2}),
             "due": forms.DateInput(attrs={"type": "date"}),
         }
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Recorded in the review’s history, which the employee can read."),
+    )

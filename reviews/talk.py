@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.access import ReviewAccess
-from reviews.models import FocusArea, Goal, LockedError, Preparation, Review, State
+from reviews.models import (
+    EditConflictError,
+    FocusArea,
+    Goal,
+    LockedError,
+    Preparation,
+    Reflection,
+    Review,
+    State,
+)
 
 
 def _require(allowed: bool) -> None:
@@ -117,3 +126,32 @@ def reopen(review: Review, reason: str, actor) -> None:
         raise LockedError(_("Only a concluded review can be reopened."))
     Review.objects.filter(pk=review.pk).update(confirmed_at=None)
     review.move_to(State.TALK_HELD, actor, note=reason)
+
+
+def own_reflection(access: ReviewAccess) -> Reflection:
+    return Reflection.objects.get_or_create(review=access.review, party=access.party)[0]
+
+
+@transaction.atomic
+def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> dict:
+    """Save the fields of one's reflection; returns the conflicts, by field, that were refused."""
+    _require(access.can_talk)
+    reflection = own_reflection(access)
+    _require(reflection.shared_at is None)
+    conflicts = {}
+    for field, (text, version) in texts.items():
+        if field not in Reflection.FIELDS or getattr(reflection, field) == text:
+            continue
+        try:
+            reflection.save_text(field, text, version)
+        except EditConflictError as conflict:
+            conflict.mine = text
+            conflicts[field] = conflict
+    return conflicts
+
+
+def share_reflection(access: ReviewAccess) -> None:
+    _require(access.can_talk)
+    Reflection.objects.filter(pk=own_reflection(access).pk, shared_at__isnull=True).update(
+        shared_at=timezone.now()
+    )

@@ -12,9 +12,20 @@ urlpatterns = [
     path(
         "rounds/<int:pk>/reviews/<uuid:public_id>/manager/", views.review_move, name="review_move"
     ),
+    path(
+        "rounds/<int:pk>/reviews/<uuid:public_id>/reopen/",
+        views.review_reopen,
+        name="review_reopen",
+    ),
     path("reviews/<uuid:public_id>/", views.review_detail, name="review_detail"),
     path("reviews/<uuid:public_id>/prepare/", views.prepare, name="prepare"),
     path("reviews/<uuid:public_id>/talk/", views.talk, name="talk"),
+    path("reviews/<uuid:public_id>/reflection/", views.reflection, name="reflection"),
+    path(
+        "reviews/<uuid:public_id>/reflection/share/",
+        views.reflection_share,
+        name="reflection_share",
+    ),
     path("reviews/<uuid:public_id>/talk/start/", views.talk_start, name="talk_start"),
     path("reviews/<uuid:public_id>/talk/focus/", views.talk_focus, name="talk_focus"),
     path("reviews/<uuid:public_id>/talk/text/", views.talk_text, name="talk_text"),

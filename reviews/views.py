@@ -14,8 +14,8 @@ from django_htmx.http import reswap, retarget
 from competencies.wheel import Level, render_wheel, wheel_summary
 from reviews import access, comparison, preparation, progress, services
 from reviews import talk as talk_service
-from reviews.forms import GoalForm, MoveToManagerForm, ParticipantsForm, RoundForm
-from reviews.models import EditConflictError, Goal, State
+from reviews.forms import GoalForm, MoveToManagerForm, ParticipantsForm, ReopenForm, RoundForm
+from reviews.models import EditConflictError, Goal, Reflection, State
 
 
 @access.hr_required
@@ -38,6 +38,14 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
+    number = request.GET.get("employee", "").strip()
+    found = (
+        round_.reviews.select_related("employee__user", "manager__user")
+        .filter(employee__employee_number=number)
+        .first()
+        if number
+        else None
+    )
     return render(
         request,
         "reviews/round_detail.html",
@@ -46,6 +54,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress.round_progress(round_),
             "participants_form": ParticipantsForm(),
             "states": State.choices,
+            "searched": number,
+            "found": found,
         },
     )
 
@@ -141,6 +151,25 @@ def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
             return redirect("round_detail", pk=pk)
     return render(
         request, "reviews/review_move.html", {"round": round_, "review": review, "form": form}
+    )
+
+
+@login_required
+def review_reopen(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+    """HR reopens a concluded review; the reason is recorded in its history."""
+    round_ = access.round_for_hr(request.user, pk)
+    review = access.review_for_hr(request.user, round_, public_id)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            talk_service.reopen(review, form.cleaned_data["reason"], request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The review is reopened."))
+            return redirect("round_detail", pk=pk)
+    return render(
+        request, "reviews/review_reopen.html", {"round": round_, "review": review, "form": form}
     )
 
 
@@ -463,3 +492,79 @@ def talk_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
     disagreement = request.POST.get("disagreement", "")[:4000]
     return _talk_write(request, public_id, lambda review, a: talk_service.confirm(a, disagreement))
+
+
+@login_required
+def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Refleksioner efter MUS: one's own points to hold on to, private unless shared."""
+    review, review_access = access.review_for_party(request.user, public_id)
+    conflicts = {}
+    if request.method == "POST":
+        texts = {
+            field: (request.POST.get(field, ""), _version(request.POST.get(f"{field}-version")))
+            for field in Reflection.FIELDS
+            if field in request.POST
+        }
+        try:
+            conflicts = talk_service.save_reflection(review_access, texts)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if not conflicts:
+                messages.success(request, _("Your reflections are saved."))
+                return redirect("reflection", public_id=public_id)
+    own = Reflection.objects.filter(review=review, party=review_access.party).first()
+    others = [
+        r
+        for r in Reflection.objects.filter(review=review).exclude(party=review_access.party)
+        if review_access.can_see_reflection(r)
+    ]
+    return render(
+        request,
+        "reviews/reflection.html",
+        {
+            "review": review,
+            "access": review_access,
+            "own": own,
+            "fields": _reflection_fields(own, conflicts),
+            "others": [(r, _reflection_fields(r, {})) for r in others],
+            "editable": review_access.can_talk and not (own and own.shared_at),
+            "conflicts": conflicts,
+        },
+    )
+
+
+def _version(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+def _reflection_fields(reflection, conflicts) -> list[dict]:
+    return [
+        {
+            "name": field,
+            "label": Reflection._meta.get_field(field).verbose_name,
+            "value": conflicts[field].mine
+            if field in conflicts
+            else getattr(reflection, field, ""),
+            "version": (
+                conflicts[field].current_version
+                if field in conflicts
+                else getattr(reflection, f"{field}_version", 0)
+            ),
+            "conflict": conflicts.get(field),
+        }
+        for field in Reflection.FIELDS
+    ]
+
+
+@login_required
+@require_POST
+def reflection_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    _review, review_access = access.review_for_party(request.user, public_id)
+    try:
+        talk_service.share_reflection(review_access)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your reflections are shared with the other party."))
+    return redirect("reflection", public_id=public_id)

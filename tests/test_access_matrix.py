@@ -79,6 +79,19 @@ def cases(review):
         ),
         ("GET", reverse("review_detail", args=[uuid]), party_page),
         ("GET", reverse("prepare", args=[uuid]), party_page),
+        ("GET", reverse("reflection", args=[uuid]), party_page),
+        # The talk has not begun: its page sends the parties back to the review.
+        ("GET", reverse("talk", args=[uuid]), lambda p: party_write(p, 302)),
+        ("POST", reverse("talk_focus", args=[uuid]), lambda p: party_write(p, 302)),
+        ("POST", reverse("talk_end", args=[uuid]), lambda p: party_write(p, 302)),
+        ("POST", reverse("talk_confirm", args=[uuid]), lambda p: party_write(p, 302)),
+        ("POST", reverse("goal_add", args=[uuid]), lambda p: party_write(p, 200)),
+        ("POST", reverse("reflection_share", args=[uuid]), lambda p: party_write(p, 302)),
+        (
+            "GET",
+            reverse("review_reopen", args=[round_pk, uuid]),
+            lambda p: expected_for_hr_object(p, 200),
+        ),
         # Writes by a party with an empty or unknown field: refused, but only after access.
         ("POST", reverse("prepare_text", args=[uuid]), lambda p: party_write(p, 404)),
         ("POST", reverse("prepare_level", args=[uuid]), lambda p: party_write(p, 404)),

@@ -154,3 +154,60 @@ def test_no_one_else_reaches_the_talk(client, talking, who, request):
 def test_talk_writes_need_post(client, talking, manager, name):
     client.force_login(manager.user)
     assert client.get(url(name, talking)).status_code == 405
+
+
+def test_reflections_are_private_until_shared(client, talking, employee, manager):
+    client.force_login(employee.user)
+    client.post(
+        url("reflection", talking),
+        {"role": "Mere projektledelse", "role-version": 0, "longer_term": "Måske specialist"},
+    )
+    client.force_login(manager.user)
+    assert "Mere projektledelse" not in client.get(url("reflection", talking)).content.decode()
+
+    client.force_login(employee.user)
+    client.post(url("reflection_share", talking))
+    response = client.post(
+        url("reflection", talking), {"role": "Ændret", "role-version": 1}, follow=True
+    )
+    assert "kan ikke længere ændres her" in response.content.decode()
+
+    client.force_login(manager.user)
+    page = client.get(url("reflection", talking)).content.decode()
+    assert "Mere projektledelse" in page and "Måske specialist" in page
+
+
+def test_a_stale_reflection_shows_both_texts(client, talking, employee):
+    client.force_login(employee.user)
+    client.post(url("reflection", talking), {"other": "Fra fane 1", "other-version": 0})
+    response = client.post(url("reflection", talking), {"other": "Fra fane 2", "other-version": 0})
+    page = response.content.decode()
+    assert "Fra fane 1" in page and "Fra fane 2" in page
+
+
+def test_hr_finds_and_reopens_a_concluded_review(client, talking, hr_user, employee):
+    Review.objects.filter(pk=talking.pk).update(state=State.CONCLUDED)
+    client.force_login(hr_user)
+    round_page = reverse("round_detail", args=[talking.round.pk])
+    page = client.get(round_page, {"employee": employee.employee_number}).content.decode()
+    reopen_url = reverse("review_reopen", args=[talking.round.pk, talking.public_id])
+    assert reopen_url in page
+
+    response = client.post(reopen_url, {"reason": ""})
+    assert "reason" in response.context["form"].errors
+    assert Review.objects.get(pk=talking.pk).state == State.CONCLUDED
+
+    client.post(reopen_url, {"reason": "Rettelse af et mål"})
+    assert Review.objects.get(pk=talking.pk).state == State.TALK_HELD
+    assert ReviewEvent.objects.filter(note="Rettelse af et mål", actor=hr_user).exists()
+
+
+def test_parties_cannot_reopen(client, talking, employee, manager):
+    Review.objects.filter(pk=talking.pk).update(state=State.CONCLUDED)
+    for person in (employee, manager):
+        client.force_login(person.user)
+        response = client.post(
+            reverse("review_reopen", args=[talking.round.pk, talking.public_id]), {"reason": "x"}
+        )
+        assert response.status_code == 404
+    assert Review.objects.get(pk=talking.pk).state == State.CONCLUDED
