@@ -12,10 +12,23 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from competencies.wheel import Level, render_wheel, wheel_summary
-from reviews import access, comparison, preparation, progress, services
+from mus.pdf import pdf_response
+from reviews import access, comparison, preparation, progress, record, services
 from reviews import talk as talk_service
 from reviews.forms import GoalForm, MoveToManagerForm, ParticipantsForm, ReopenForm, RoundForm
 from reviews.models import EditConflictError, Goal, Reflection, State
+
+
+def _run(request: HttpRequest, write, success: str = "") -> bool:
+    """Run one write; a refusal becomes an error message for the user. True if it went through."""
+    try:
+        write()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    if success:
+        messages.success(request, success)
+    return True
 
 
 @access.hr_required
@@ -78,10 +91,7 @@ def _report_opened(request, opened: services.Opened) -> None:
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
-    try:
-        _report_opened(request, services.open_round(round_))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    _run(request, lambda: _report_opened(request, services.open_round(round_)))
     return redirect("round_detail", pk=pk)
 
 
@@ -119,12 +129,7 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
-    try:
-        services.close_round(round_)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The round is closed."))
+    _run(request, lambda: services.close_round(round_), _("The round is closed."))
     return redirect("round_detail", pk=pk)
 
 
@@ -329,14 +334,11 @@ def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def prepare_take_back(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = access.review_for_party(request.user, public_id)
-    try:
-        preparation.take_back(review_access)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Sharing is taken back; you can change your preparation again.")
-        )
+    _run(
+        request,
+        lambda: preparation.take_back(review_access),
+        _("Sharing is taken back; you can change your preparation again."),
+    )
     return redirect("prepare", public_id=public_id)
 
 
@@ -382,10 +384,7 @@ def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def _talk_write(request, public_id, write) -> HttpResponse:
     """Run one write of the talk for the requesting party, then show the talk again."""
     review, review_access = access.review_for_party(request.user, public_id)
-    try:
-        write(review, review_access)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    _run(request, lambda: write(review, review_access))
     return redirect("talk", public_id=public_id)
 
 
@@ -561,10 +560,15 @@ def _reflection_fields(reflection, conflicts) -> list[dict]:
 @require_POST
 def reflection_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = access.review_for_party(request.user, public_id)
-    try:
-        talk_service.share_reflection(review_access)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your reflections are shared with the other party."))
+    _run(
+        request,
+        lambda: talk_service.share_reflection(review_access),
+        _("Your reflections are shared with the other party."),
+    )
     return redirect("reflection", public_id=public_id)
+
+
+@login_required
+def review_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    review, review_access = access.review_for_record(request.user, public_id)
+    return pdf_response(record.review_pdf(review, review_access, request), record.filename(review))
