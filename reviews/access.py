@@ -23,7 +23,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 
 from mus.models import Person, User
@@ -134,7 +133,7 @@ class ReviewAccess:
 
     @property
     def can_start_talk(self) -> bool:
-        return self.party == Party.MANAGER and State.TALK_STARTED in _next_states(self.review)
+        return self.party == Party.MANAGER and State.TALK_STARTED in TRANSITIONS[self.review.state]
 
     @property
     def can_see_comparison(self) -> bool:
@@ -144,6 +143,12 @@ class ReviewAccess:
     @property
     def can_see_summary(self) -> bool:
         """The manager's summary records what was agreed, like the goals: HR sees it too."""
+        return self.can_see_agreement
+
+    @property
+    def can_see_confirmation(self) -> bool:
+        """That the talk took place, and any disagreement the employee recorded with it:
+        part of the record of what was agreed, so the parties and HR."""
         return self.can_see_agreement
 
     def can_see_reflection(self, reflection) -> bool:
@@ -174,10 +179,6 @@ class ReviewAccess:
     @property
     def can_reassign(self) -> bool:
         return self.hr and not self.review.is_concluded
-
-
-def _next_states(review: Review) -> set[str]:
-    return TRANSITIONS[review.state]
 
 
 def access_to(user: User, review: Review) -> ReviewAccess:
@@ -231,11 +232,6 @@ def review_for_record(user: User, public_id) -> tuple[Review, ReviewAccess]:
     if not review.is_concluded:
         raise PermissionDenied
     return review, review_access
-
-
-def reviews_of(person: Person):
-    """The reviews a person is a party to, as employee or as manager."""
-    return Review.objects.filter(Q(employee=person) | Q(manager=person))
 
 
 def round_for_hr(user: User, pk: int) -> Round:

@@ -95,9 +95,6 @@ class Round(models.Model):
             models.Q(department__in=departments) | models.Q(pk__in=self.people.all())
         )
 
-    def is_preparation_overdue(self, today=None) -> bool:
-        return (today or timezone.localdate()) > self.preparation_deadline
-
 
 class State(models.TextChoices):
     INVITED = "invited", _("Not started")

@@ -18,6 +18,7 @@ urlpatterns = [
         name="review_reopen",
     ),
     path("reviews/<uuid:public_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<uuid:public_id>/pdf/", views.review_pdf, name="review_pdf"),
     path("reviews/<uuid:public_id>/prepare/", views.prepare, name="prepare"),
     path("reviews/<uuid:public_id>/talk/", views.talk, name="talk"),
     path("reviews/<uuid:public_id>/reflection/", views.reflection, name="reflection"),

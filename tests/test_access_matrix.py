@@ -52,6 +52,12 @@ def party_page(persona):
     return 200 if persona in {"employee", "manager"} else 404
 
 
+def record_before_conclusion(persona):
+    if persona == "anonymous":
+        return "login"
+    return 403 if persona in {"employee", "manager", *HR} else 404
+
+
 def party_write(persona, ok):
     if persona == "anonymous":
         return "login"
@@ -80,6 +86,8 @@ def cases(review):
         ("GET", reverse("review_detail", args=[uuid]), party_page),
         ("GET", reverse("prepare", args=[uuid]), party_page),
         ("GET", reverse("reflection", args=[uuid]), party_page),
+        # The record exists once the review is concluded: 403 before, 404 for strangers.
+        ("GET", reverse("review_pdf", args=[uuid]), record_before_conclusion),
         # The talk has not begun: its page sends the parties back to the review.
         ("GET", reverse("talk", args=[uuid]), lambda p: party_write(p, 302)),
         ("POST", reverse("talk_focus", args=[uuid]), lambda p: party_write(p, 302)),

@@ -1,0 +1,163 @@
+"""The record of a concluded review: the PDF for the personnel file.
+
+One template serves every reader; what it shows is decided part by part by the reader's
+``ReviewAccess`` (reviews.access), never here. A part the reader may not see is left out
+of the context altogether (``None``), so that the template cannot show it by mistake.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from competencies.views import DANISH_LETTERS
+from competencies.wheel import COLOURS, Level, render_wheel
+from mus.pdf import render_pdf
+from reviews import comparison
+from reviews.access import ReviewAccess
+from reviews.models import Party, Reflection, Review
+
+TEMPLATE = "reviews/record_pdf.html"
+
+# What a record needs beyond the review itself, one query each however much there is.
+RECORD_PREFETCH = ("focus_areas__competence", "goals", "reflections")
+
+
+def hr_access(review: Review) -> ReviewAccess:
+    """HR's view of a review, for exports run by HR from the command line (no login).
+
+    Built like access_to() builds it for a user in the HR group: no party, so none of
+    the confidential parts, and no preparations loaded.
+    """
+    return ReviewAccess(review=review, party=None, hr=True)
+
+
+@dataclass
+class ReflectionRecord:
+    """One party's Refleksioner efter MUS as the record prints them: filled fields only."""
+
+    heading: str
+    shared: bool
+    points: list[tuple[str, str]]  # (label, text) of "Pointer til fastholdelse"
+    longer_term: str
+
+
+def _legend() -> list[dict]:
+    """The three fields of a tooth, from the rim inward, in their marked colours."""
+    places = {
+        Level.STRONG: _("outer field"),
+        Level.FINE: _("middle field"),
+        Level.FOCUS: _("inner field"),
+    }
+    return [
+        {"label": level.label, "place": places[level], "fill": COLOURS[level][1]}
+        for level in (Level.STRONG, Level.FINE, Level.FOCUS)
+    ]
+
+
+def _comparison(review: Review, review_access: ReviewAccess) -> dict:
+    """The shared wheel and the table, as on the talk page: where the views differ most first."""
+    employee, manager = comparison.both_sheets(review, review_access.preparations)
+    rows = comparison.compare(review, employee, manager)
+    return {
+        "rows": rows,
+        "any_marks": any(row.employee or row.manager for row in rows),
+        "letters": comparison.symbols(),
+        "legend": _legend(),
+        "wheel": render_wheel(
+            comparison.shared_wheel_teeth(rows),
+            title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
+            title_id="record-wheel-title",
+        ),
+    }
+
+
+def _reflection(reflection: Reflection) -> ReflectionRecord | None:
+    def label(name: str) -> str:
+        return str(Reflection._meta.get_field(name).verbose_name).capitalize()
+
+    points = [
+        (label(name), text) for name in Reflection.POINTS if (text := getattr(reflection, name))
+    ]
+    if not points and not reflection.longer_term:
+        return None  # begun and left empty: nothing to keep on file
+    heading = {
+        Party.EMPLOYEE: _("The employee’s reflections"),
+        Party.MANAGER: _("The manager’s reflections"),
+    }[reflection.party]
+    return ReflectionRecord(
+        heading=heading,
+        shared=reflection.shared_at is not None,
+        points=points,
+        longer_term=reflection.longer_term,
+    )
+
+
+def _reflections(review: Review, review_access: ReviewAccess) -> list[ReflectionRecord]:
+    order = {Party.EMPLOYEE: 0, Party.MANAGER: 1}
+    visible = sorted(
+        (r for r in review.reflections.all() if review_access.can_see_reflection(r)),
+        key=lambda r: order[r.party],
+    )
+    return [record for r in visible if (record := _reflection(r))]
+
+
+def record_context(review: Review, review_access: ReviewAccess) -> dict:
+    """Everything the record shows to this reader, and nothing they may not see."""
+    # Skips what the caller prefetched already (a round's export does, for all at once).
+    prefetch_related_objects([review], *RECORD_PREFETCH)
+    agreement = review_access.can_see_agreement
+    return {
+        "review": review,
+        "is_party": review_access.is_party,
+        "comparison": (
+            _comparison(review, review_access) if review_access.can_see_comparison else None
+        ),
+        "focus_areas": list(review.focus_areas.all()) if agreement else None,
+        # Only what both accepted in its current wording was agreed; drafts are not on file.
+        "goals": [g for g in review.goals.all() if g.is_agreed] if agreement else None,
+        "summary": review.summary if review_access.can_see_summary else None,
+        "confirmed": review.confirmed_at if review_access.can_see_confirmation else None,
+        # access.py has no rule of its own for the employee's reservation: it answers what
+        # was agreed and recorded, so it goes wherever the agreement goes.
+        "disagreement": review.disagreement if review_access.can_see_confirmation else None,
+        "talk_notes": review.talk_notes if review_access.can_see_talk_notes else None,
+        "reflections": _reflections(review, review_access),
+    }
+
+
+def review_pdf(
+    review: Review, review_access: ReviewAccess, request: HttpRequest | None = None
+) -> bytes:
+    return render_pdf(request, TEMPLATE, record_context(review, review_access))
+
+
+def review_html(review: Review, review_access: ReviewAccess) -> str:
+    """The record as HTML, for laying out elsewhere (the round export's worker processes)."""
+    return render_to_string(TEMPLATE, record_context(review, review_access))
+
+
+def _slug(text: str) -> str:
+    # slugify() drops æ, ø and å; Danish spells them out instead.
+    return slugify(text.translate(DANISH_LETTERS))
+
+
+def filename(review: Review) -> str:
+    """For a download: which round and whose, e.g. "mus-2027-anne-andersen.pdf"."""
+    round_name = _slug(review.round.name)
+    prefix = round_name if round_name.startswith("mus") else f"mus-{round_name}"
+    return f"{prefix}-{_slug(review.employee.name)}.pdf"
+
+
+def export_filename(review: Review) -> str:
+    """For a round's folder: by employee number, then name, e.g. "1042-anne-andersen.pdf".
+
+    The number identifies the person in the personnel file and makes the name unique;
+    it is kept as HR wrote it, except characters a file name cannot hold.
+    """
+    number = re.sub(r"[^0-9A-Za-z_.-]+", "_", review.employee.employee_number).strip("._")
+    return f"{number}-{_slug(review.employee.name)}.pdf"
