@@ -141,7 +141,14 @@ class Command(BaseCommand):
         review, created = Review.objects.get_or_create(
             round=round_,
             employee=anne,
-            defaults={"manager": mette, "state": Review.State.CONCLUDED},
+            defaults={
+                "manager": mette,
+                "state": Review.State.CONCLUDED,
+                "summary": "Anne er stærk fagligt og i samarbejdet med kollegerne. I det kommende "
+                "år arbejder hun med formidlingen til politikerne og med kendskabet til de "
+                "politiske dagsordener på digitaliseringsområdet.",
+                "confirmed_at": datetime.datetime(2026, 3, 12, 10, 0, tzinfo=datetime.UTC),
+            },
         )
         if not created:
             return
