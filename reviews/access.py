@@ -24,6 +24,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from mus.models import Person, User
 from reviews.models import TRANSITIONS, Party, Preparation, Review, Round, State
@@ -212,7 +213,7 @@ def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
     """The review, for a party who may still write their preparation; 403 if they may not."""
     review, access = review_for_party(user, public_id)
     if not access.can_prepare:
-        raise PermissionDenied
+        raise PermissionDenied(_("This preparation can no longer change."))
     return review, access
 
 

@@ -309,3 +309,11 @@ def test_agreed_goals_follow_the_employee_to_a_new_manager(
     client.force_login(other_manager.user)
     page = client.get(url("prepare", review)).content.decode()
     assert "Formidle til politikere" in page
+
+
+def test_a_concluded_review_refuses_preparation_writes_with_a_message(anne, review):
+    Review.objects.filter(pk=review.pk).update(state=State.CONCLUDED)
+    response = save_text(anne, review, f"answer-{first_question(review).pk}", "x", htmx=False)
+    assert response.status_code == 403
+    assert "Denne forberedelse kan ikke længere ændres." in response.content.decode()
+    assert not Answer.objects.exists()
