@@ -1,0 +1,172 @@
+"""Preparation: the page works as one plain form; htmx saves each field as one types."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from competencies.wheel import Level, render_wheel, wheel_summary
+from reviews import access, preparation, progress
+from reviews.models import EditConflictError
+from reviews.views.common import run_write
+
+TEXT_FIELDS = ("answer-", "note-", "name-")
+
+
+def _wheel(review, review_access, sheet) -> str:
+    return render_wheel(
+        sheet.teeth(),
+        title=_("Your competence wheel: %(marks)s") % {"marks": wheel_summary(sheet.rows)},
+        action_url=(
+            reverse("prepare_level", args=[review.public_id]) if review_access.can_prepare else None
+        ),
+    )
+
+
+def _page_context(review, review_access) -> dict:
+    own = preparation.sheet_for(review, review_access.own_preparation)
+    other_party = review_access.other_party
+    other = None
+    if review_access.can_see_preparation(other_party):
+        theirs = review_access.preparations[other_party]
+        preparation.mark_seen(theirs)
+        other = preparation.sheet_for(review, theirs)
+    return {
+        "review": review,
+        "access": review_access,
+        "sheet": own,
+        "other": other,
+        "wheel": _wheel(review, review_access, own),
+        "levels": Level.choices,
+        "previous": progress.previous_agreements(review),
+    }
+
+
+def _apply(review_access, name: str, value: str, version: str):
+    """Save one posted text by its field name: the one path for htmx and the plain form."""
+    base = int(version) if version.isdigit() else 0
+    kind, _sep, rest = name.partition("-")
+    if kind == "answer" and rest.isdigit():
+        question = preparation.question_of(review_access.review, int(rest))
+        return preparation.save_answer(review_access, question, value, base)
+    if kind in ("note", "name"):
+        return preparation.save_mark_text(review_access, rest, kind, value, base)
+    raise Http404
+
+
+@login_required
+def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    review, review_access = access.review_for_party(request.user, public_id)
+    conflicts, errors = {}, []
+    if request.method == "POST":
+        if not review_access.can_prepare:
+            raise PermissionDenied
+        for name, value in request.POST.items():
+            try:
+                if name.startswith(TEXT_FIELDS) and not name.endswith("-version"):
+                    _apply(review_access, name, value, request.POST.get(f"{name}-version", ""))
+                elif name.startswith("level-"):
+                    preparation.save_level(review_access, name.removeprefix("level-"), value)
+            except EditConflictError as conflict:
+                conflict.mine = value  # shown in the field, the stored text beside it
+                conflicts[name] = conflict
+            except ValidationError as error:
+                errors += error.messages
+        if not conflicts and not errors:
+            messages.success(request, _("Your preparation is saved."))
+            return redirect("prepare", public_id=public_id)
+        review_access = access.access_to(request.user, review)
+    context = _page_context(review, review_access) | {"conflicts": conflicts, "errors": errors}
+    return render(request, "reviews/prepare.html", context)
+
+
+@login_required
+@require_POST
+def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """htmx autosave of one text. A conflict keeps the typed text in its field and shows
+    the text saved meanwhile beside it, until the writer chooses one of the two."""
+    review, review_access = access.review_to_prepare(request.user, public_id)
+    name = request.POST.get("field", "")
+    if not name.startswith(TEXT_FIELDS):
+        raise Http404
+    take_saved = "take_saved" in request.POST
+    value = request.POST.get(name, "")
+    # A choice after a conflict names the version it saw; autosave, the one in the page.
+    version = request.POST.get("base_version") or request.POST.get(f"{name}-version", "")
+    try:
+        if take_saved:
+            value = preparation.saved_text(review_access, name)
+        saved = _apply(review_access, name, value, version)
+    except EditConflictError as conflict:
+        response = render(
+            request,
+            "reviews/partials/conflict.html",
+            {"name": name, "conflict": conflict, "review": review},
+        )
+        return retarget(reswap(response, "innerHTML"), f"#conflict-{name}")
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    counter = "text_version" if name.startswith("answer-") else f"{name.partition('-')[0]}_version"
+    context = {
+        "name": name,
+        "version": getattr(saved, counter),
+        "saved": True,
+        "replace_input": take_saved,  # the field shows the chosen text
+        "value": value,
+        "review": review,
+        "access": review_access,
+    }
+    return render(request, "reviews/prepare.html#state", context)
+
+
+@login_required
+@require_POST
+def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Mark a competence by a click on the wheel or a radio button; the wheel is redrawn."""
+    review, review_access = access.review_to_prepare(request.user, public_id)
+    key = request.POST.get("key", "")
+    level = request.POST.get("level", request.POST.get(f"level-{key}", ""))
+    try:
+        preparation.save_level(review_access, key, level)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    if not request.htmx:
+        return redirect(reverse("prepare", args=[public_id]) + f"#row-{key}")
+    sheet = preparation.sheet_for(review, review_access.own_preparation)
+    row = next(r for r in sheet.rows if r.key == key)
+    context = {
+        "review": review,
+        "access": review_access,
+        "wheel": _wheel(review, review_access, sheet),
+        "row": row,
+        "levels": Level.choices,
+    }
+    return render(request, "reviews/prepare.html#level_change", context)
+
+
+@login_required
+@require_POST
+def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    _review, review_access = access.review_to_prepare(request.user, public_id)
+    preparation.share(review_access)
+    messages.success(request, _("Your preparation is shared and can no longer be changed."))
+    return redirect("prepare", public_id=public_id)
+
+
+@login_required
+@require_POST
+def prepare_take_back(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    _review, review_access = access.review_for_party(request.user, public_id)
+    run_write(
+        request,
+        lambda: preparation.take_back(review_access),
+        _("Sharing is taken back; you can change your preparation again."),
+    )
+    return redirect("prepare", public_id=public_id)

@@ -1,0 +1,165 @@
+"""HR's pages: rounds, their progress, and handling one review's manager or reopening."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from reviews import access, progress, services
+from reviews import talk as talk_service
+from reviews.forms import MoveToManagerForm, ParticipantsForm, ReopenForm, RoundForm
+from reviews.models import State
+from reviews.views.common import run_write
+
+
+@access.hr_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "reviews/round_list.html", {"rounds": progress.rounds_with_counts()})
+
+
+@access.hr_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        round_ = form.save()
+        messages.success(
+            request, _("The round “%(name)s” was created as a draft.") % {"name": round_}
+        )
+        return redirect("round_detail", pk=round_.pk)
+    return render(request, "reviews/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = access.round_for_hr(request.user, pk)
+    number = request.GET.get("employee", "").strip()
+    found = (
+        round_.reviews.select_related("employee__user", "manager__user")
+        .filter(employee__employee_number=number)
+        .first()
+        if number
+        else None
+    )
+    return render(
+        request,
+        "reviews/round_detail.html",
+        {
+            "round": round_,
+            "progress": progress.round_progress(round_),
+            "participants_form": ParticipantsForm(),
+            "states": State.choices,
+            "searched": number,
+            "found": found,
+        },
+    )
+
+
+def _report_opened(request, opened: services.Opened) -> None:
+    messages.success(
+        request,
+        ngettext("%(count)d review was created.", "%(count)d reviews were created.", opened.created)
+        % {"count": opened.created},
+    )
+    if opened.without_manager:
+        messages.warning(
+            request,
+            _("No review for people without a manager: %(names)s.")
+            % {"names": ", ".join(p.name for p in opened.without_manager)},
+        )
+
+
+@login_required
+@require_POST
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = access.round_for_hr(request.user, pk)
+    run_write(request, lambda: _report_opened(request, services.open_round(round_)))
+    return redirect("round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = access.round_for_hr(request.user, pk)
+    form = ParticipantsForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "reviews/round_detail.html",
+            {
+                "round": round_,
+                "progress": progress.round_progress(round_),
+                "participants_form": form,
+                "states": State.choices,
+            },
+        )
+    try:
+        opened = services.add_participants(
+            round_, form.cleaned_data["departments"], form.cleaned_data["people"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if opened:
+            _report_opened(request, opened)
+        else:
+            messages.success(request, _("The participants were added."))
+    return redirect("round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = access.round_for_hr(request.user, pk)
+    run_write(request, lambda: services.close_round(round_), _("The round is closed."))
+    return redirect("round_detail", pk=pk)
+
+
+@login_required
+def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+    round_ = access.round_for_hr(request.user, pk)
+    review = access.review_for_hr(request.user, round_, public_id)
+    if not access.access_to(request.user, review).can_reassign:
+        raise PermissionDenied
+    form = MoveToManagerForm(request.POST or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_to_manager(
+                review, form.cleaned_data["manager"], form.cleaned_data["reason"], request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(employee)s’s review now belongs to %(manager)s.")
+                % {"employee": review.employee, "manager": review.manager},
+            )
+            return redirect("round_detail", pk=pk)
+    return render(
+        request, "reviews/review_move.html", {"round": round_, "review": review, "form": form}
+    )
+
+
+@login_required
+def review_reopen(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+    """HR reopens a concluded review; the reason is recorded in its history."""
+    round_ = access.round_for_hr(request.user, pk)
+    review = access.review_for_hr(request.user, round_, public_id)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            talk_service.reopen(review, form.cleaned_data["reason"], request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The review is reopened."))
+            return redirect("round_detail", pk=pk)
+    return render(
+        request, "reviews/review_reopen.html", {"round": round_, "review": review, "form": form}
+    )

@@ -1,0 +1,242 @@
+"""The talk: comparison, agreement, sign-off, reflections. Every write goes through reviews.talk."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from competencies.wheel import render_wheel
+from reviews import access, comparison
+from reviews import talk as talk_service
+from reviews.forms import GoalForm
+from reviews.models import Goal, Reflection
+from reviews.views.common import run_write
+
+
+def _talk_context(review, review_access, goal_form=None) -> dict:
+    employee, manager = comparison.both_sheets(review, review_access.preparations)
+    rows = comparison.compare(review, employee, manager)
+    chosen = {(f.competence_id, f.name) for f in review.focus_areas.all()}
+    letters = comparison.symbols()
+    return {
+        "review": review,
+        "access": review_access,
+        "rows": rows,
+        "letters": letters,
+        "focus_choices": [
+            (
+                row,
+                (row.competence.pk if row.competence else None, "" if row.competence else row.name)
+                in chosen,
+            )
+            for row in rows
+        ],
+        "wheel": render_wheel(
+            comparison.shared_wheel_teeth(rows),
+            title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
+        ),
+        "goals": list(review.goals.all()),
+        "goal_form": goal_form or GoalForm(),
+        "statuses": Goal.Status.choices,
+    }
+
+
+@login_required
+def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    review, review_access = access.review_for_party(request.user, public_id)
+    if review.state not in access.TALK_STATES:
+        return redirect("review_detail", public_id=public_id)
+    return render(request, "reviews/talk.html", _talk_context(review, review_access))
+
+
+def _talk_write(request, public_id, write) -> HttpResponse:
+    """Run one write of the talk for the requesting party, then show the talk again."""
+    review, review_access = access.review_for_party(request.user, public_id)
+    run_write(request, lambda: write(review, review_access))
+    return redirect("talk", public_id=public_id)
+
+
+@login_required
+@require_POST
+def talk_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _talk_write(request, public_id, lambda review, a: talk_service.start_talk(a))
+
+
+@login_required
+@require_POST
+def talk_focus(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    def write(review, review_access):
+        keys = set(request.POST.getlist("focus"))
+        employee, manager = comparison.both_sheets(review, review_access.preparations)
+        rows = comparison.compare(review, employee, manager)
+        chosen = [
+            (row.competence.pk if row.competence else None, "" if row.competence else row.name)
+            for row in rows
+            if row.key in keys
+        ]
+        talk_service.set_focus_areas(review_access, chosen)
+
+    return _talk_write(request, public_id, write)
+
+
+@login_required
+@require_POST
+def goal_save(request: HttpRequest, public_id: UUID, goal_id: int | None = None) -> HttpResponse:
+    review, review_access = access.review_for_party(request.user, public_id)
+    goal = get_object_or_404(Goal, pk=goal_id, review=review) if goal_id else Goal(review=review)
+    form = GoalForm(request.POST, instance=goal)
+    if not form.is_valid():
+        context = _talk_context(review, review_access, goal_form=form if not goal_id else None)
+        return render(request, "reviews/talk.html", context)
+    try:
+        talk_service.save_goal(review_access, form.instance)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("talk", args=[public_id]) + "#goals")
+
+
+def _goal_write(request, public_id, goal_id, write) -> HttpResponse:
+    def run(review, review_access):
+        write(review_access, get_object_or_404(Goal, pk=goal_id, review=review))
+
+    return _talk_write(request, public_id, run)
+
+
+@login_required
+@require_POST
+def goal_accept(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    wording = int(request.POST.get("wording", "0") or 0)
+    return _goal_write(
+        request, public_id, goal_id, lambda a, goal: talk_service.accept_goal(a, goal, wording)
+    )
+
+
+@login_required
+@require_POST
+def goal_delete(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    return _goal_write(request, public_id, goal_id, talk_service.delete_goal)
+
+
+@login_required
+@require_POST
+def goal_status(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    status = request.POST.get("status", "")
+    return _goal_write(
+        request, public_id, goal_id, lambda a, goal: talk_service.set_goal_status(a, goal, status)
+    )
+
+
+@login_required
+@require_POST
+def talk_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The manager's summary or the shared talk notes, saved with their version."""
+
+    def write(review, review_access):
+        field = request.POST.get("field")
+        allowed = {
+            "summary": review_access.can_write_summary,
+            "talk_notes": review_access.can_talk,
+        }
+        if not allowed.get(field):
+            raise PermissionDenied
+        version = request.POST.get("version", "")
+        review.save_text(
+            field, request.POST.get(field, ""), int(version) if version.isdigit() else 0
+        )
+        messages.success(request, _("Saved."))
+
+    return _talk_write(request, public_id, write)
+
+
+@login_required
+@require_POST
+def talk_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _talk_write(request, public_id, lambda review, a: talk_service.end_talk(a))
+
+
+@login_required
+@require_POST
+def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    disagreement = request.POST.get("disagreement", "")[:4000]
+    return _talk_write(request, public_id, lambda review, a: talk_service.confirm(a, disagreement))
+
+
+@login_required
+def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Refleksioner efter MUS: one's own points to hold on to, private unless shared."""
+    review, review_access = access.review_for_party(request.user, public_id)
+    conflicts = {}
+    if request.method == "POST":
+        texts = {
+            field: (request.POST.get(field, ""), _version(request.POST.get(f"{field}-version")))
+            for field in Reflection.FIELDS
+            if field in request.POST
+        }
+        try:
+            conflicts = talk_service.save_reflection(review_access, texts)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if not conflicts:
+                messages.success(request, _("Your reflections are saved."))
+                return redirect("reflection", public_id=public_id)
+    own = Reflection.objects.filter(review=review, party=review_access.party).first()
+    others = [
+        r
+        for r in Reflection.objects.filter(review=review).exclude(party=review_access.party)
+        if review_access.can_see_reflection(r)
+    ]
+    return render(
+        request,
+        "reviews/reflection.html",
+        {
+            "review": review,
+            "access": review_access,
+            "own": own,
+            "fields": _reflection_fields(own, conflicts),
+            "others": [(r, _reflection_fields(r, {})) for r in others],
+            "editable": review_access.can_talk and not (own and own.shared_at),
+            "conflicts": conflicts,
+        },
+    )
+
+
+def _version(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+def _reflection_fields(reflection, conflicts) -> list[dict]:
+    return [
+        {
+            "name": field,
+            "label": Reflection._meta.get_field(field).verbose_name,
+            "value": conflicts[field].mine
+            if field in conflicts
+            else getattr(reflection, field, ""),
+            "version": (
+                conflicts[field].current_version
+                if field in conflicts
+                else getattr(reflection, f"{field}_version", 0)
+            ),
+            "conflict": conflicts.get(field),
+        }
+        for field in Reflection.FIELDS
+    ]
+
+
+@login_required
+@require_POST
+def reflection_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    _review, review_access = access.review_for_party(request.user, public_id)
+    run_write(
+        request,
+        lambda: talk_service.share_reflection(review_access),
+        _("Your reflections are shared with the other party."),
+    )
+    return redirect("reflection", public_id=public_id)
