@@ -142,6 +142,12 @@ class ReviewAccess:
         return self.is_party and self.review.state in TALK_STATES
 
     @property
+    def can_see_previous_agreements(self) -> bool:
+        """The employee's earlier agreed focus areas and goals, to follow up on: both parties
+        of this review, so a new manager sees them too."""
+        return self.is_party
+
+    @property
     def can_see_summary(self) -> bool:
         """The manager's summary records what was agreed, like the goals: HR sees it too."""
         return self.can_see_agreement

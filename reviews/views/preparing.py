@@ -45,7 +45,11 @@ def _page_context(review, review_access) -> dict:
         "other": other,
         "wheel": _wheel(review, review_access, own),
         "levels": Level.choices,
-        "previous": progress.previous_agreements(review),
+        "previous": (
+            progress.previous_agreements(review)
+            if review_access.can_see_previous_agreements
+            else None
+        ),
     }
 
 

@@ -50,7 +50,7 @@ def _talk_context(review, review_access, goal_form=None) -> dict:
 @login_required
 def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = access.review_for_party(request.user, public_id)
-    if review.state not in access.TALK_STATES:
+    if not review_access.can_see_comparison:  # the talk has not begun
         return redirect("review_detail", public_id=public_id)
     return render(request, "reviews/talk.html", _talk_context(review, review_access))
 
