@@ -60,11 +60,12 @@ data: install
 run: data
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# Two workers: the machines have two cores. PYTEST_ARGS="-n 0 -k name" runs one test alone.
+# Two workers: the machines have two cores. No persistent connections, so that the
+# live server's threads do not hold the PostgreSQL test database open at teardown. PYTEST_ARGS="-n 0 -k name" runs one test alone.
 PYTEST_ARGS ?= -n 2
 .PHONY: test
 test: $(VENV)/.installed messages
-	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=1 CONN_MAX_AGE=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: $(VENV)/.installed
