@@ -14,8 +14,9 @@ The manager is the one recorded on the review: when HR moves a review to another
 manager, access moves with it.
 
 How refusals answer, everywhere: an object one may not see is a 404, so that its
-existence is not confirmed; an action one may not take on an object one can see,
-or a page only HR uses, is a 403.
+existence is not confirmed; a page only HR uses is a 403; an action one may not take
+on an object one can see is refused with a message that says why (a 403 page, or the
+page one came from with the message on it).
 """
 
 from dataclasses import dataclass, field
