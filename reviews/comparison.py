@@ -46,6 +46,11 @@ class ComparedRow:
         return abs(RANK[employee] - RANK[manager])
 
     @property
+    def focus_key(self) -> tuple[int | None, str]:
+        """How a focus area names this competence: the catalogue's by id, one's own by name."""
+        return (self.competence.pk, "") if self.competence else (None, self.name)
+
+    @property
     def sort_key(self) -> int:
         return {2: 0, 1: 1, 0: 2, None: 3}[self.distance]
 
@@ -108,3 +113,8 @@ def describe(rows: list[ComparedRow]) -> str:
         if marks:
             parts.append(f"{row.name} ({', '.join(marks)})")
     return "; ".join(parts)
+
+
+def rows_for(review: Review, preparations: dict) -> list[ComparedRow]:
+    """The comparison of a review's two preparations, as the talk shows it."""
+    return compare(review, *both_sheets(review, preparations))

@@ -61,8 +61,7 @@ def _legend() -> list[dict]:
 
 def _comparison(review: Review, review_access: ReviewAccess) -> dict:
     """The shared wheel and the table, as on the talk page: where the views differ most first."""
-    employee, manager = comparison.both_sheets(review, review_access.preparations)
-    rows = comparison.compare(review, employee, manager)
+    rows = comparison.rows_for(review, review_access.preparations)
     return {
         "rows": rows,
         "any_marks": any(row.employee or row.manager for row in rows),
@@ -122,8 +121,6 @@ def record_context(review: Review, review_access: ReviewAccess) -> dict:
         "goals": [g for g in review.goals.all() if g.is_agreed] if agreement else None,
         "summary": review.summary if review_access.can_see_summary else None,
         "confirmed": review.confirmed_at if review_access.can_see_confirmation else None,
-        # access.py has no rule of its own for the employee's reservation: it answers what
-        # was agreed and recorded, so it goes wherever the agreement goes.
         "disagreement": review.disagreement if review_access.can_see_confirmation else None,
         "talk_notes": review.talk_notes if review_access.can_see_talk_notes else None,
         "reflections": _reflections(review, review_access),

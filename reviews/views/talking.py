@@ -20,8 +20,7 @@ from reviews.views.common import run_write
 
 
 def _talk_context(review, review_access, goal_form=None) -> dict:
-    employee, manager = comparison.both_sheets(review, review_access.preparations)
-    rows = comparison.compare(review, employee, manager)
+    rows = comparison.rows_for(review, review_access.preparations)
     chosen = {(f.competence_id, f.name) for f in review.focus_areas.all()}
     letters = comparison.symbols()
     return {
@@ -29,14 +28,7 @@ def _talk_context(review, review_access, goal_form=None) -> dict:
         "access": review_access,
         "rows": rows,
         "letters": letters,
-        "focus_choices": [
-            (
-                row,
-                (row.competence.pk if row.competence else None, "" if row.competence else row.name)
-                in chosen,
-            )
-            for row in rows
-        ],
+        "focus_choices": [(row, row.focus_key in chosen) for row in rows],
         "wheel": render_wheel(
             comparison.shared_wheel_teeth(rows),
             title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
@@ -73,14 +65,8 @@ def talk_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def talk_focus(request: HttpRequest, public_id: UUID) -> HttpResponse:
     def write(review, review_access):
         keys = set(request.POST.getlist("focus"))
-        employee, manager = comparison.both_sheets(review, review_access.preparations)
-        rows = comparison.compare(review, employee, manager)
-        chosen = [
-            (row.competence.pk if row.competence else None, "" if row.competence else row.name)
-            for row in rows
-            if row.key in keys
-        ]
-        talk_service.set_focus_areas(review_access, chosen)
+        rows = comparison.rows_for(review, review_access.preparations)
+        talk_service.set_focus_areas(review_access, [r.focus_key for r in rows if r.key in keys])
 
     return _talk_write(request, public_id, write)
 
