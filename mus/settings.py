@@ -2,8 +2,8 @@
 
 Variables (see README): SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL,
 DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,
-SECURE_HSTS_PRELOAD, SESSION_IDLE_SECONDS, TIME_ZONE. A ``.env`` file beside manage.py is
-read too; ``make run`` writes one for local development.
+SECURE_HSTS_PRELOAD, SESSION_IDLE_SECONDS, TIME_ZONE. A ``.env`` file beside manage.py (or
+the file ENV_FILE names) is read too; ``make run`` writes one for local development.
 """
 
 from pathlib import Path
@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# ENV_FILE="" reads none: the settings tests check production's defaults beside a
+# developer's .env.
+if env_file := env.str("ENV_FILE", default=str(BASE_DIR / ".env")):
+    environ.Env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 

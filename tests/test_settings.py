@@ -15,6 +15,7 @@ def run_manage(*args, **environment):
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", "/tmp"),
         "DJANGO_SETTINGS_MODULE": "mus.settings",
+        "ENV_FILE": "",  # a developer's .env (DEBUG=1) must not hide production's defaults
         **environment,
     }
     return subprocess.run(
