@@ -118,6 +118,10 @@ TRANSITIONS: dict[str, set[str]] = {
 # States in which preparation is not finished by the deadline.
 NOT_PREPARED = [State.INVITED, State.PREPARING]
 
+# States in which the talk has taken place: what the MED committee counts as a MUS held,
+# and from which the focus areas are agreed.
+HELD = [State.TALK_HELD, State.CONCLUDED]
+
 
 # What each party does next, by state; a round where nobody fills in skips preparation.
 NEXT_STEPS = {

@@ -1,82 +1,46 @@
 """Read-only figures for dashboards and HR's pages, each in a fixed number of queries."""
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from mus.models import Department, Person
-from reviews.models import NOT_PREPARED, Review, Round, State
+from mus.models import Person
+from reviews.models import HELD, NOT_PREPARED, Review, Round, State
 
-OVERDUE_SHOWN = 200  # a page lists this many overdue reviews; the count says how many in all
+NOT_HELD = [state for state in State.values if state not in HELD]
+PREPARING_MODES = [Round.Mode.BOTH, Round.Mode.EMPLOYEE_ONLY]
 
 
-def _overdue_filter(today):
-    return Q(state__in=NOT_PREPARED, round__preparation_deadline__lt=today)
+def overdue_states(round_: Round, today: datetime.date | None = None) -> list[str]:
+    """The states in which a review of this round is late today.
+
+    Not prepared after the preparation deadline (unless nobody fills in, in this round's
+    mode), and, once the window for the talks has closed, every talk not yet held.
+    """
+    today = today or timezone.localdate()
+    if round_.talks_end < today:
+        return NOT_HELD
+    if round_.preparation_deadline < today and round_.mode in PREPARING_MODES:
+        return NOT_PREPARED
+    return []
+
+
+def _overdue_filter(today: datetime.date) -> Q:
+    """overdue_states() as SQL, for many rounds in one query (from the round's side)."""
+    return Q(talks_end__lt=today, reviews__state__in=NOT_HELD) | Q(
+        preparation_deadline__lt=today,
+        mode__in=PREPARING_MODES,
+        reviews__state__in=NOT_PREPARED,
+    )
 
 
 def rounds_with_counts(rounds=None):
-    today = timezone.localdate()
     return (rounds if rounds is not None else Round.objects.all()).annotate(
         total=Count("reviews"),
         concluded=Count("reviews", filter=Q(reviews__state=State.CONCLUDED)),
-        overdue=Count(
-            "reviews",
-            filter=Q(reviews__state__in=NOT_PREPARED, preparation_deadline__lt=today),
-        ),
-    )
-
-
-@dataclass
-class DepartmentRow:
-    department: Department
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def cells(self) -> list[int]:
-        return [self.counts.get(state, 0) for state in State.values]
-
-
-@dataclass
-class RoundProgress:
-    departments: list[DepartmentRow]
-    totals: DepartmentRow
-    overdue: list[Review]
-    overdue_count: int
-    participant_count: int
-
-
-def round_progress(round_: Round) -> RoundProgress:
-    rows: dict[int, DepartmentRow] = {}
-    counts = (
-        round_.reviews.values("employee__department", "state").annotate(n=Count("pk")).order_by()
-    )
-    departments = Department.objects.in_bulk({c["employee__department"] for c in counts})
-    totals = DepartmentRow(department=None)
-    for c in counts:
-        row = rows.setdefault(
-            c["employee__department"],
-            DepartmentRow(department=departments[c["employee__department"]]),
-        )
-        row.counts[c["state"]] = c["n"]
-        totals.counts[c["state"]] = totals.counts.get(c["state"], 0) + c["n"]
-
-    overdue = round_.reviews.filter(_overdue_filter(timezone.localdate()))
-    return RoundProgress(
-        departments=sorted(rows.values(), key=lambda r: r.department.name),
-        totals=totals,
-        overdue=list(
-            overdue.select_related(
-                "employee__user", "employee__department", "manager__user"
-            ).order_by("employee__department__name", "employee__user__first_name")[:OVERDUE_SHOWN]
-        ),
-        overdue_count=overdue.count(),
-        participant_count=(
-            round_.participants().count() if round_.status == Round.Status.DRAFT else totals.total
-        ),
+        overdue=Count("reviews", filter=_overdue_filter(timezone.localdate())),
     )
 
 

@@ -1,4 +1,8 @@
 from django import template
+from django.utils import formats
+from django.utils.html import format_html
+
+from reviews.insight import HIDDEN
 
 register = template.Library()
 
@@ -17,3 +21,33 @@ def get_item(mapping, key):
 def field_name(kind: str, key) -> str:
     """The form field name of a preparation text: "answer-12", "note-c3", "name-s1"."""
     return f"{kind}-{key}"
+
+
+@register.filter
+def with_columns(row, columns) -> list:
+    """A report row's cells beside their columns: [(column, value), …]."""
+    return list(zip(columns, row.cells, strict=True))
+
+
+@register.filter
+def percent(share) -> str:
+    """A share of 1 as a percentage in the reader's language: "42,5 %"; a dash for none."""
+    if share is None:
+        return "–"
+    return f"{formats.number_format(share * 100, 1)}\u00a0%"
+
+
+@register.filter
+def grouped(number: int) -> str:
+    """A count with the reader's thousands separator: "50.000"."""
+    return formats.number_format(number, force_grouping=True)
+
+
+@register.simple_tag
+def figure(column, value) -> str:
+    """One figure of a report as the page shows it; a hidden one says why it is hidden."""
+    if value is HIDDEN:
+        return format_html('<span class="figure--hidden">{}</span>', value)
+    if column.kind == "share":
+        return percent(value)
+    return grouped(value) if isinstance(value, int) else value

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from reviews import access, progress, services
+from reviews import access, insight, progress, services
 from reviews import talk as talk_service
 from reviews.forms import MoveToManagerForm, ParticipantsForm, ReopenForm, RoundForm
-from reviews.models import State
+from reviews.models import Round
 from reviews.views.common import run_write
 
 
@@ -49,15 +49,19 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/round_detail.html",
-        {
-            "round": round_,
-            "progress": progress.round_progress(round_),
-            "participants_form": ParticipantsForm(),
-            "states": State.choices,
-            "searched": number,
-            "found": found,
-        },
+        _round_context(round_, ParticipantsForm()) | {"searched": number, "found": found},
     )
+
+
+def _round_context(round_: Round, participants_form: ParticipantsForm) -> dict:
+    report = insight.progress(round_, overdue_limit=0)
+    draft = round_.status == Round.Status.DRAFT
+    return {
+        "round": round_,
+        "report": report.top(),
+        "participant_count": round_.participants().count() if draft else report.review_count,
+        "participants_form": participants_form,
+    }
 
 
 def _report_opened(request, opened: services.Opened) -> None:
@@ -88,16 +92,7 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
     form = ParticipantsForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "reviews/round_detail.html",
-            {
-                "round": round_,
-                "progress": progress.round_progress(round_),
-                "participants_form": form,
-                "states": State.choices,
-            },
-        )
+        return render(request, "reviews/round_detail.html", _round_context(round_, form))
     try:
         opened = services.add_participants(
             round_, form.cleaned_data["departments"], form.cleaned_data["people"]

@@ -65,6 +65,19 @@ DEMO_GOALS_2026 = [
 ]
 
 
+# Last year's talks with the others: (focus areas, goal, goal status); None: no talk held.
+# Small groups on the focus map show as "færre end 5"; the whole organisation shows more.
+DEMO_TALKS_2026 = {
+    "mette": (["Kommunikation", "Relationer"], "Lede forandringer i kontoret", Goal.Status.DONE),
+    "lars": (["Udvikling", "Relationer"], "Styrke sparringen i teamet", Goal.Status.UNDER_WAY),
+    "bo": (["Kommunikation", "Udvikling"], "Holde oplæg for borgerne", Goal.Status.UNDER_WAY),
+    "carl": None,
+    "dorte": (["Kommunikation", "Resultater"], "Dokumentere driften", Goal.Status.DONE),
+    "erik": (["Kommunikation", "Udvikling"], "Lære statistik i R", Goal.Status.NOT_STARTED),
+    "hr": (["Faglighed"], "Uddannelse i arbejdsret", Goal.Status.UNDER_WAY),
+}
+
+
 class Command(BaseCommand):
     help = "Create or update the demo organisation and its logins (password: mus-demo)."
 
@@ -102,7 +115,8 @@ class Command(BaseCommand):
         sync_hr_group()
         people["hr"].user.groups.add(Group.objects.get(name=HR_GROUP))
         catalogue, questions = self.kl_catalogue()
-        self.concluded_round_2026(catalogue, questions, people["anne"], people["mette"])
+        last_year = self.concluded_round_2026(catalogue, questions, people["anne"], people["mette"])
+        self.other_talks_2026(last_year, catalogue, people)
         self.open_round_2027(departments["Borgerservice og Administration"], catalogue, questions)
         self.stdout.write(
             self.style.SUCCESS(
@@ -124,7 +138,7 @@ class Command(BaseCommand):
                 "fixtures/kl_2015.json fixtures/general.json"
             ) from None
 
-    def concluded_round_2026(self, catalogue, questions, anne: Person, mette: Person) -> None:
+    def concluded_round_2026(self, catalogue, questions, anne: Person, mette: Person) -> Round:
         """Last year's talk with Anne, concluded, so that MUS 2027 has goals to follow up."""
         round_, _ = Round.objects.get_or_create(
             name="MUS 2026",
@@ -151,7 +165,7 @@ class Command(BaseCommand):
             },
         )
         if not created:
-            return
+            return round_
         for position, name in enumerate(["Kommunikation", "Politik"], start=1):
             FocusArea.objects.create(
                 review=review,
@@ -166,6 +180,39 @@ class Command(BaseCommand):
                 accepted_by_employee=1,
                 accepted_by_manager=1,
                 **goal,
+            )
+        return round_
+
+    def other_talks_2026(self, round_: Round, catalogue, people: dict[str, Person]) -> None:
+        """Everyone else's MUS 2026, for HR's progress, MED report and focus map."""
+        for username, talk in DEMO_TALKS_2026.items():
+            person = people[username]
+            round_.people.add(person)
+            review, created = Review.objects.get_or_create(
+                round=round_,
+                employee=person,
+                defaults={
+                    "manager": person.manager,
+                    "state": Review.State.CONCLUDED if talk else Review.State.INVITED,
+                    "confirmed_at": (
+                        datetime.datetime(2026, 3, 20, 10, 0, tzinfo=datetime.UTC) if talk else None
+                    ),
+                },
+            )
+            if not created or talk is None:
+                continue
+            areas, goal, status = talk
+            for position, name in enumerate(areas, start=1):
+                competence = catalogue.competences.get(name=name)
+                FocusArea.objects.create(review=review, competence=competence, position=position)
+            Goal.objects.create(
+                review=review,
+                title=goal,
+                due=datetime.date(2026, 12, 1),
+                status=status,
+                wording=1,
+                accepted_by_employee=1,
+                accepted_by_manager=1,
             )
 
     def open_round_2027(self, whole_organisation: Department, catalogue, questions) -> None:

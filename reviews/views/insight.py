@@ -1,0 +1,123 @@
+"""HR's insight: a round's progress through the tree, the focus map, the MED report.
+
+Each page has its downloads beside it, drawn from the same report (reviews/insight.py)
+by reviews/exports.py or the PDF template, so a download never differs from the page.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mus.pdf import pdf_response, render_pdf
+from reviews import access, exports, heatmap, insight
+from reviews.models import Round
+
+
+def _department(request: HttpRequest) -> int | None:
+    """The unit a report is drilled down to (?department=), if any."""
+    value = request.GET.get("department", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def _unit_name(report: insight.TreeReport) -> str:
+    return report.root.department.name if report.root else ""
+
+
+@login_required
+def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = access.round_for_hr(request.user, pk)
+    report = insight.progress(round_, _department(request))
+    return render(request, "reviews/progress.html", {"round": round_, "report": report})
+
+
+@login_required
+def round_progress_export(request: HttpRequest, pk: int, fmt: str, table: str) -> HttpResponse:
+    """The progress tree as CSV or xlsx (with the overdue as a second sheet), or the
+    overdue alone as CSV: each for the department drilled down to."""
+    round_ = access.round_for_hr(request.user, pk)
+    report = insight.progress(
+        round_, _department(request), overdue_limit=0 if table == "tree" else None
+    )
+    tree = exports.tree_sheet(_("Progress"), report)
+    overdue = exports.overdue_sheet(report)
+    subject = _("progress") if table == "tree" else _("overdue")
+    name = exports.filename(subject, round_.name, _unit_name(report), extension=f".{fmt}")
+    if fmt == "xlsx":
+        return exports.xlsx_response([tree, overdue], f"{round_.name}: {_('Progress')}", name)
+    return exports.csv_response(tree if table == "tree" else overdue, name)
+
+
+def _focus_context(request: HttpRequest, pk: int) -> tuple[Round, insight.FocusMap]:
+    round_ = access.round_for_hr(request.user, pk)
+    return round_, insight.focus_map(round_, _department(request))
+
+
+@access.hr_required
+def focus_latest(request: HttpRequest) -> HttpResponse:
+    """The focus map of the newest round with talks held, where HR looks first."""
+    round_ = insight.latest_round_with_talks()
+    if round_ is None:
+        return render(request, "reviews/focus_map.html", {"round": None})
+    return redirect("round_focus", pk=round_.pk)
+
+
+@login_required
+def round_focus(request: HttpRequest, pk: int) -> HttpResponse:
+    round_, focus_map = _focus_context(request, pk)
+    rounds = Round.objects.exclude(status=Round.Status.DRAFT).order_by("-talks_start", "name")
+    return render(
+        request,
+        "reviews/focus_map.html",
+        {
+            "round": round_,
+            "report": focus_map,
+            "svg": heatmap.render_focus_map(focus_map),
+            "rounds": rounds.only("name"),
+            "smallest_group": insight.SMALLEST_GROUP,
+        },
+    )
+
+
+@login_required
+def round_focus_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    round_, focus_map = _focus_context(request, pk)
+    sheet = exports.tree_sheet(_("Focus areas"), focus_map)
+    name = exports.filename(
+        _("focus-areas"), round_.name, _unit_name(focus_map), extension=f".{fmt}"
+    )
+    if fmt == "xlsx":
+        return exports.xlsx_response([sheet], f"{round_.name}: {_('Focus areas')}", name)
+    return exports.csv_response(sheet, name)
+
+
+@access.hr_required
+def med_latest(request: HttpRequest) -> HttpResponse:
+    report = insight.med_report()
+    if report.year is None:
+        return render(request, "reviews/med_report.html", {"report": report})
+    return redirect("med_report", year=report.year)
+
+
+def _med(request: HttpRequest, year: int) -> insight.MedReport:
+    return insight.med_report(year, _department(request))
+
+
+@access.hr_required
+def med_report(request: HttpRequest, year: int) -> HttpResponse:
+    return render(request, "reviews/med_report.html", {"report": _med(request, year)})
+
+
+@access.hr_required
+def med_report_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    report = _med(request, year)
+    title = _("MUS held in %(year)s") % {"year": year}
+    name = exports.filename(_("med-report"), str(year), _unit_name(report), extension=f".{fmt}")
+    if fmt == "pdf":
+        pdf = render_pdf(request, "reviews/med_report_pdf.html", {"report": report})
+        return pdf_response(pdf, name, inline=False)
+    return exports.xlsx_response([exports.tree_sheet(title, report)], title, name)
