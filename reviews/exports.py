@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from competencies.views import DANISH_LETTERS
-from reviews.insight import HIDDEN, Column, Progress, Row, TreeReport
+from reviews.insight import HIDDEN, Column, MedReport, Progress, Row, TreeReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PATH_SEPARATOR = " › "
@@ -92,6 +92,19 @@ def overdue_sheet(report: Progress) -> Sheet:
     )
 
 
+def years_sheet(report: MedReport) -> Sheet:
+    """The whole organisation, year by year: the MED report's trend."""
+    columns = [Column("year", _("Year"), "year"), *report.columns]
+    return Sheet(
+        title=_("Year by year"),
+        columns=columns,
+        rows=[
+            [y.year, y.employees, y.held, y.held_share, y.concluded, y.concluded_share]
+            for y in report.years
+        ],
+    )
+
+
 def filename(*parts: str, extension: str) -> str:
     """E.g. "fremdrift-mus-2027-kontor-for-data-og-drift.xlsx"."""
     return "-".join(slugify(str(p).translate(DANISH_LETTERS)) for p in parts if p) + extension
@@ -127,7 +140,7 @@ def csv_response(sheet: Sheet, name: str) -> HttpResponse:
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F1EDE5")
 HIDDEN_FONT = Font(italic=True, color="4A5A61")
-NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%"}
+NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "year": "0"}
 
 
 def _width(column: Column, values: list) -> float:

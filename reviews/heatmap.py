@@ -38,7 +38,7 @@ SHADES = [
     ("#1f4e5f", WHITE),
 ]
 UPPER_BOUNDS = [0.0, 0.10, 0.25, 0.50, 1.0]  # the largest share each shade stands for
-HATCH = ("#ecebe6", "#cdc8bc")  # background and lines of a hidden figure
+HATCH = ("#efede8", "#d6d1c6")  # background and lines of a hidden figure
 HATCH_TEXT = INK
 
 

@@ -125,7 +125,7 @@ class DepartmentTree:
 class Column:
     key: str
     label: str
-    kind: str = "count"  # "count", "share" (a fraction of 1) or "text"
+    kind: str = "count"  # "count", "share" (a fraction of 1), "year" or "text"
 
 
 @dataclass
@@ -251,6 +251,10 @@ class TreeReport:
     rows: list[Row]
     totals: Row  # the whole organisation, or the unit drilled down to
     choices: list[tuple[int, str]]  # the units one can drill down to
+
+    @property
+    def has_own_rows(self) -> bool:
+        return any(row.kind == "own" for row in self.rows)
 
     @property
     def path(self) -> list[Unit]:
@@ -512,43 +516,59 @@ def focus_map(round_: Round, department: int | None = None) -> FocusMap:
 def suppress(figures: Figures, keys: list[str]) -> set[tuple[tuple, str]]:
     """Which (row, column) figures to hide so that no group of fewer than five shows.
 
-    First, every count from 1 to 4, and every figure of a unit where fewer than five had their
-    talk. Then, since each unit's figure is the sum of the people directly in it and the
-    units below it (and the organisation the sum of its top units), a sum with exactly one
-    hidden part would give that part away by subtraction: one more of its figures is
-    hidden, the smallest part rather than the total, and this is repeated until no sum
-    has exactly one hidden figure. In a tree of sums that leaves every hidden figure with
-    another unknown beside it in each sum it appears in, so none can be worked out.
+    First every count from 1 to 4, and every figure, zeros too, of a unit where fewer
+    than five had their talk. Then, sum by sum (a unit's figure is the sum of the people
+    directly in it and the units below it; the organisation's, of its top units), until
+    nothing changes, one more figure is hidden where a sum would give a hidden one away:
+
+    - by subtraction, when exactly one of its figures is hidden;
+    - by what is left for its hidden parts, when that is nothing or everyone in them
+      (every hidden part is then 0, or all of its people).
+
+    The one more is the smallest part that is neither 0 nor everyone, else the total.
+    In a tree of sums this leaves every hidden figure beside another unknown in each sum
+    it is part of, so none can be worked out. The number of talks held, which sizes the
+    groups, is only protected from subtraction: it is a count of people, not a choice.
 
     Hiding is computed over the whole organisation, so a drill-down shows the same.
     """
     equations = list(figures.equations())
     terms = {term for total, parts in equations for term in (total, *parts)}
     terms |= {("unit", unit.pk) for unit in figures.tree.walk() if figures.shown(unit)}
-    small_group = {
-        term for term in terms if 0 < figures.counts(term)[figures.present] < SMALLEST_GROUP
-    }
+    size = {term: figures.counts(term)[figures.present] for term in terms}
+    small_group = {term for term in terms if 0 < size[term] < SMALLEST_GROUP}
     hidden = set()
     for key in keys:
         value = {term: figures.counts(term)[key] for term in terms}
         column = {t for t in terms if t in small_group or 0 < value[t] < SMALLEST_GROUP}
-        changed = True
-        while changed:
-            changed = False
-            for total, parts in equations:
-                members = [total, *parts]
-                if sum(term in column for term in members) != 1:
-                    continue
-                # A group nobody in belongs to is known to be empty: hiding it protects nothing.
-                candidates = [
-                    term
-                    for term in members
-                    if term not in column and figures.counts(term)[figures.present] > 0
-                ]
-                column.add(min(candidates, key=lambda t: (t == total, value[t])))
-                changed = True
+        _hide_what_gives_away(column, equations, value, size, key != figures.present)
         hidden |= {(term, key) for term in column}
     return hidden
+
+
+def _hide_what_gives_away(hidden: set, equations: list, value: dict, size: dict, choice: bool):
+    """Add to one column's ``hidden`` until no sum gives a hidden figure away (see suppress)."""
+
+    def gives_away(total, parts) -> bool:
+        unknown = [term for term in (total, *parts) if term in hidden]
+        if len(unknown) == 1:
+            return True
+        if not choice or not unknown or total in hidden:
+            return False
+        left = value[total] - sum(value[part] for part in parts if part not in hidden)
+        return left in (0, sum(size[part] for part in unknown))
+
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in equations:
+            if gives_away(total, parts):
+                # A group nobody belongs to is known to be empty: hiding it protects nothing.
+                candidates = [t for t in (total, *parts) if t not in hidden and size[t] > 0]
+                hidden.add(
+                    min(candidates, key=lambda t: (t == total, value[t] in (0, size[t]), value[t]))
+                )
+                changed = True
 
 
 # Which round a focus map shows by default

@@ -145,7 +145,9 @@ def test_progress_per_department_and_overdue(client, hr_user, open_round, employ
     Round.objects.filter(pk=open_round.pk).update(preparation_deadline="2020-01-01")
     client.force_login(hr_user)
     response = client.get(reverse("round_detail", args=[open_round.pk]))
-    progress = response.context["progress"]
-    assert [(row.department.name, row.total) for row in progress.departments] == [("Kontoret", 2)]
-    assert progress.overdue_count == 2
+    report = response.context["report"]
+    assert [(row.label, row.cells[6]) for row in report.rows] == [("Forvaltningen", 2)]
+    assert report.overdue_count == 2
+    assert "2 over fristen" in response.content.decode()
+    response = client.get(reverse("round_progress", args=[open_round.pk]))
     assert employee.name in response.content.decode()

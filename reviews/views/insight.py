@@ -40,9 +40,8 @@ def round_progress_export(request: HttpRequest, pk: int, fmt: str, table: str) -
     """The progress tree as CSV or xlsx (with the overdue as a second sheet), or the
     overdue alone as CSV: each for the department drilled down to."""
     round_ = access.round_for_hr(request.user, pk)
-    report = insight.progress(
-        round_, _department(request), overdue_limit=0 if table == "tree" else None
-    )
+    only_tree = fmt == "csv" and table == "tree"
+    report = insight.progress(round_, _department(request), overdue_limit=0 if only_tree else None)
     tree = exports.tree_sheet(_("Progress"), report)
     overdue = exports.overdue_sheet(report)
     subject = _("progress") if table == "tree" else _("overdue")
@@ -120,4 +119,5 @@ def med_report_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse
     if fmt == "pdf":
         pdf = render_pdf(request, "reviews/med_report_pdf.html", {"report": report})
         return pdf_response(pdf, name, inline=False)
-    return exports.xlsx_response([exports.tree_sheet(title, report)], title, name)
+    sheets = [exports.tree_sheet(title, report), exports.years_sheet(report)]
+    return exports.xlsx_response(sheets, title, name)
