@@ -16,15 +16,17 @@ from django.utils.translation import gettext as _
 
 from reviews.insight import HIDDEN, FocusMap, Row
 
-LABEL_WIDTH = 300
-CELL_WIDTH = 96
-CELL_HEIGHT = 34
-HEADER_HEIGHT = 130
+LABEL_WIDTH = 220
+CELL_WIDTH = 80
+CELL_HEIGHT = 32
+HEADER_HEIGHT = 120
+OVERHANG = 100  # the last column's slanted heading reaches this far to the right
 GAP = 14  # between the talks held and the competences, and above the organisation's row
 LEGEND_HEIGHT = 84
 INDENT = 14  # per level of the tree
-FONT = 13
-CHAR_WIDTH = 7.4  # of DejaVu Sans at 13 px, on average, to shorten long names
+FONT = 12
+HIDDEN_FONT = "10.5"
+CHAR_WIDTH = 6.9  # of DejaVu Sans at 12 px, on average, to shorten long names
 
 INK = "#1d2a30"
 WHITE = "#ffffff"
@@ -98,7 +100,7 @@ def render_focus_map(focus_map: FocusMap, title_id: str = "focus-map-title") -> 
     rows = list(focus_map.rows)
     if focus_map.root is None:
         rows.append(focus_map.totals)
-    width = LABEL_WIDTH + GAP + len(focus_map.columns) * CELL_WIDTH + 8
+    width = LABEL_WIDTH + GAP + len(focus_map.columns) * CELL_WIDTH + OVERHANG
     drawn, y = [], HEADER_HEIGHT
     for row in rows:
         if row.kind == "all":
@@ -122,14 +124,14 @@ def render_focus_map(focus_map: FocusMap, title_id: str = "focus-map-title") -> 
     headers = [
         {
             "x": str(LABEL_WIDTH + index * CELL_WIDTH + (GAP if index else 0) + CELL_WIDTH // 2),
-            "label": _shorten(column.label, HEADER_HEIGHT * 1.3),
+            "label": _shorten(column.label, HEADER_HEIGHT * 1.25),
             "full_label": column.label,
         }
         for index, column in enumerate(focus_map.columns)
     ]
     bounds = [_("none"), _("up to 10 %"), _("up to 25 %"), _("up to 50 %"), _("over 50 %")]
     legend = [
-        {"x": str(8 + i * 120), "fill": fill, "label": label}
+        {"x": str(8 + i * 110), "fill": fill, "label": label}
         for i, ((fill, _text), label) in enumerate(zip(SHADES, bounds, strict=True))
     ]
     return render_to_string(
@@ -153,11 +155,12 @@ def render_focus_map(focus_map: FocusMap, title_id: str = "focus-map-title") -> 
             "headers": headers,
             "rows": drawn,
             "font": str(FONT),
+            "hidden_font": HIDDEN_FONT,
             "hatch": HATCH,
             "legend_y": str(legend_y),
             "legend_title": _("Share of the unit’s talks held"),
             "legend": legend,
             "hidden_label": str(HIDDEN),
-            "hidden_x": str(8 + len(legend) * 120),
+            "hidden_x": str(8 + len(legend) * 110),
         },
     )

@@ -13,7 +13,7 @@ Nothing here reads preparations, marks, notes, answers, reflections or talk note
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractYear
@@ -25,7 +25,14 @@ from mus.models import Department
 from reviews.models import HELD, FocusArea, Goal, Review, Round, State
 from reviews.progress import NOT_HELD, overdue_states
 
-OVERDUE_SHOWN = 200  # the page lists this many overdue reviews; the count and CSV have all
+# A page lists the overdue by name when there are at most this many in the part of the
+# organisation it shows; else it asks to drill down (and the CSV has them all).
+OVERDUE_SHOWN = 100
+
+# A page shows the unit chosen and this many levels under it (the whole organisation's
+# top units count as one), so a municipality of hundreds of departments stays a click
+# away and quick; the files carry every level.
+LEVELS_SHOWN = 2
 
 # Groups of fewer people than this are not shown on the focus map (nor in its exports).
 SMALLEST_GROUP = 5
@@ -138,6 +145,7 @@ class Row:
     depth: int  # below the unit the report is drilled down to
     cells: list = field(default_factory=list)  # int, float (a share), None (no share), HIDDEN
     drill: bool = False  # has units under it to drill down into
+    folded: int = 0  # units directly under it that this page does not show
 
     @property
     def department(self) -> Department | None:
@@ -196,20 +204,26 @@ class Figures:
             raise Http404
         return unit
 
-    def rows(self, root: Unit | None) -> list[Row]:
-        """The tree from ``root`` down (everything, when ``root`` is None), in order."""
+    def rows(self, root: Unit | None, levels: int | None = None) -> list[Row]:
+        """The tree from ``root`` down (the whole organisation, when ``root`` is None), in
+        order: ``levels`` levels under it, or all."""
         rows = []
 
-        def add(unit: Unit, depth: int) -> None:
+        def add(unit: Unit, depth: int, level: int) -> None:
             children = self.shown_children(unit)
-            rows.append(Row("unit", unit, depth, drill=bool(children)))
+            unfolded = levels is None or level < levels
+            row = Row("unit", unit, depth, drill=bool(children))
+            rows.append(row)
+            if not unfolded:
+                row.folded = len(children)
+                return
             if self.has_own_row(unit):
                 rows.append(Row("own", unit, depth + 1))
             for child in children:
-                add(child, depth + 1)
+                add(child, depth + 1, level + 1)
 
         for unit in [root] if root else [u for u in self.tree.roots if self.shown(u)]:
-            add(unit, 0)
+            add(unit, 0, 0 if root else 1)
         return rows
 
     def choices(self) -> list[tuple[int, str]]:
@@ -266,9 +280,9 @@ class TreeReport:
 
 
 def _tree_report(
-    figures: Figures, columns: list[Column], root: Unit | None, cells: Callable
+    figures: Figures, columns: list[Column], root: Unit | None, cells: Callable, levels
 ) -> TreeReport:
-    rows = figures.fill(figures.rows(root), cells)
+    rows = figures.fill(figures.rows(root, levels), cells)
     totals = rows[0] if root else figures.fill([Row("all", None, 0)], cells)[0]
     return TreeReport(
         columns=columns, root=root, rows=rows, totals=totals, choices=figures.choices()
@@ -295,10 +309,6 @@ class Progress(TreeReport):
     def overdue_count(self) -> int:
         return self.totals.cells[len(State.values) + 1]
 
-    def top(self) -> "Progress":
-        """Only the top of the tree, for the round's page; the rest is a click away."""
-        return replace(self, rows=[row for row in self.rows if row.depth == 0])
-
     @property
     def talks_overdue(self) -> bool:
         """Overdue for the talk itself (its window has closed), not only the preparation."""
@@ -315,10 +325,13 @@ def progress_columns() -> list[Column]:
 
 
 def progress(
-    round_: Round, department: int | None = None, overdue_limit: int | None = OVERDUE_SHOWN
+    round_: Round,
+    department: int | None = None,
+    levels: int | None = LEVELS_SHOWN,
+    overdue_limit: int | None = OVERDUE_SHOWN,
 ) -> Progress:
     """Reviews by state per department with everything under it, and who is overdue:
-    the first ``overdue_limit`` of them (all for None, none for 0).
+    listed if there are at most ``overdue_limit`` of them (None: all; 0: none).
 
     Queries: one grouped count, the department list, and the overdue reviews (if any).
     """
@@ -340,16 +353,17 @@ def progress(
             share(counts[State.CONCLUDED], counts["total"]),
         ]
 
-    tree_report = _tree_report(figures, progress_columns(), root, cells)
+    tree_report = _tree_report(figures, progress_columns(), root, cells, levels)
     report = Progress(**vars(tree_report), round=round_, overdue_states=late)
-    if late and report.overdue_count and overdue_limit != 0:
+    count = report.overdue_count
+    if late and count and (overdue_limit is None or count <= overdue_limit):
         reviews = round_.reviews.filter(state__in=late)
         if root is not None:
             reviews = reviews.filter(employee__department__in=report.subtree_ids)
         reviews = reviews.select_related(
             "employee__user", "employee__department", "manager__user"
         ).order_by("employee__department__name", "employee__user__first_name", "pk")
-        report.overdue = list(reviews[:overdue_limit] if overdue_limit else reviews)
+        report.overdue = list(reviews)
     return report
 
 
@@ -409,7 +423,9 @@ def med_years() -> list[YearFigures]:
     return [YearFigures(**figures) for figures in per_year]
 
 
-def med_report(year: int | None = None, department: int | None = None) -> MedReport:
+def med_report(
+    year: int | None = None, department: int | None = None, levels: int | None = LEVELS_SHOWN
+) -> MedReport:
     """Per unit, for one year: employees in that year's rounds, how many had their MUS held
     ("talk held" or "concluded") and how many concluded it. The latest year by default.
 
@@ -443,7 +459,7 @@ def med_report(year: int | None = None, department: int | None = None) -> MedRep
             share(c["concluded"], employees),
         ]
 
-    report = _tree_report(figures, med_columns(), figures.unit(department), cells)
+    report = _tree_report(figures, med_columns(), figures.unit(department), cells, levels)
     return MedReport(**vars(report), year=year, years=years)
 
 
@@ -473,7 +489,9 @@ def focus_columns(competences: list[Competence]) -> list[Column]:
     ]
 
 
-def focus_map(round_: Round, department: int | None = None) -> FocusMap:
+def focus_map(
+    round_: Round, department: int | None = None, levels: int | None = LEVELS_SHOWN
+) -> FocusMap:
     """Employees with each competence as an agreed focus area, per unit, in one round.
 
     Agreed means the talk took place ("talk held" or "concluded"). Counts are of distinct
@@ -509,7 +527,7 @@ def focus_map(round_: Round, department: int | None = None) -> FocusMap:
             HIDDEN if (row.term, column.key) in hidden else counts[column.key] for column in columns
         ]
 
-    report = _tree_report(figures, columns, figures.unit(department), cells)
+    report = _tree_report(figures, columns, figures.unit(department), cells, levels)
     return FocusMap(**vars(report), round=round_, competences=competences)
 
 

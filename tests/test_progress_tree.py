@@ -71,7 +71,7 @@ def table(report):
 
 
 def test_every_department_shows_its_own_counts_and_everything_under_it(round_in_progress):
-    report = progress(round_in_progress)
+    report = progress(round_in_progress, levels=None)
 
     assert [(row.kind, row.label, row.depth) for row in report.rows] == [
         ("unit", "Kommunen", 0),
@@ -95,6 +95,23 @@ def test_every_department_shows_its_own_counts_and_everything_under_it(round_in_
     assert report.totals.cells[8] == pytest.approx(11 / 18)
     assert report.overdue_count == 4
     assert {r.employee.department.name for r in report.overdue} == {"Kontor A1", "Kontor A2"}
+
+
+def test_the_page_shows_two_levels_and_says_what_lies_under_them(
+    client, hr_user, round_in_progress
+):
+    client.force_login(hr_user)
+    response = client.get(reverse("round_progress", args=[round_in_progress.pk]))
+    report = response.context["report"]
+    assert [(row.label, row.folded) for row in report.rows] == [
+        ("Kommunen", 0),
+        ("Center A", 2),
+        ("Center B", 1),
+    ]
+    assert table(report)["Center A"] == (3, 1, 1, 1, 1, 4, 11, 4)
+    page = response.content.decode()
+    assert "Center · 2 afdelinger under den" in page
+    assert "Center · 1 afdeling under den" in page
 
 
 def test_drilling_down_shows_that_part_of_the_tree_and_its_overdue_only(
@@ -254,10 +271,13 @@ def test_the_xlsx_has_real_numbers_a_frozen_header_and_all_overdue(
     assert {overdue.cell(row, 3).value for row in range(2, 6)} == {"Kontor A1", "Kontor A2"}
 
 
-def test_the_page_counts_danish_numbers(client, hr_user, round_in_progress):
+def test_the_page_and_the_csv_round_shares_alike(client, hr_user, round_in_progress, municipality):
     client.force_login(hr_user)
-    page = client.get(reverse("round_progress", args=[round_in_progress.pk])).content.decode()
-    assert "61,1\u00a0%" in page  # 11 of 18 concluded
+    centre = {"department": municipality["Center A"].pk}
+    page = client.get(reverse("round_progress", args=[round_in_progress.pk]), centre)
+    assert "16,7\u00a0%" in page.content.decode()  # Kontor A1: 1 of 6 concluded
+    csv_file = client.get(reverse("round_progress_csv", args=[round_in_progress.pk]), centre)
+    assert ";16,7%\r\n" in csv_file.content.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize(("offices", "each"), [(2, 5), (60, 10)])

@@ -34,7 +34,8 @@ def percent(share) -> str:
     """A share of 1 as a percentage in the reader's language: "42,5 %"; a dash for none."""
     if share is None:
         return "–"
-    return f"{formats.number_format(share * 100, 1)}\u00a0%"
+    # number_format() cuts decimals off; a share is rounded, as the CSV and Excel show it.
+    return f"{formats.number_format(round(share * 100, 1), 1)}\u00a0%"
 
 
 @register.filter

@@ -41,7 +41,9 @@ def round_progress_export(request: HttpRequest, pk: int, fmt: str, table: str) -
     overdue alone as CSV: each for the department drilled down to."""
     round_ = access.round_for_hr(request.user, pk)
     only_tree = fmt == "csv" and table == "tree"
-    report = insight.progress(round_, _department(request), overdue_limit=0 if only_tree else None)
+    report = insight.progress(
+        round_, _department(request), levels=None, overdue_limit=0 if only_tree else None
+    )
     tree = exports.tree_sheet(_("Progress"), report)
     overdue = exports.overdue_sheet(report)
     subject = _("progress") if table == "tree" else _("overdue")
@@ -51,9 +53,9 @@ def round_progress_export(request: HttpRequest, pk: int, fmt: str, table: str) -
     return exports.csv_response(tree if table == "tree" else overdue, name)
 
 
-def _focus_context(request: HttpRequest, pk: int) -> tuple[Round, insight.FocusMap]:
+def _focus_context(request: HttpRequest, pk: int, levels) -> tuple[Round, insight.FocusMap]:
     round_ = access.round_for_hr(request.user, pk)
-    return round_, insight.focus_map(round_, _department(request))
+    return round_, insight.focus_map(round_, _department(request), levels)
 
 
 @access.hr_required
@@ -67,7 +69,7 @@ def focus_latest(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_focus(request: HttpRequest, pk: int) -> HttpResponse:
-    round_, focus_map = _focus_context(request, pk)
+    round_, focus_map = _focus_context(request, pk, insight.LEVELS_SHOWN)
     rounds = Round.objects.exclude(status=Round.Status.DRAFT).order_by("-talks_start", "name")
     return render(
         request,
@@ -84,7 +86,7 @@ def round_focus(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_focus_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    round_, focus_map = _focus_context(request, pk)
+    round_, focus_map = _focus_context(request, pk, levels=None)
     sheet = exports.tree_sheet(_("Focus areas"), focus_map)
     name = exports.filename(
         _("focus-areas"), round_.name, _unit_name(focus_map), extension=f".{fmt}"
@@ -102,18 +104,19 @@ def med_latest(request: HttpRequest) -> HttpResponse:
     return redirect("med_report", year=report.year)
 
 
-def _med(request: HttpRequest, year: int) -> insight.MedReport:
-    return insight.med_report(year, _department(request))
+def _med(request: HttpRequest, year: int, levels) -> insight.MedReport:
+    return insight.med_report(year, _department(request), levels)
 
 
 @access.hr_required
 def med_report(request: HttpRequest, year: int) -> HttpResponse:
-    return render(request, "reviews/med_report.html", {"report": _med(request, year)})
+    report = _med(request, year, insight.LEVELS_SHOWN)
+    return render(request, "reviews/med_report.html", {"report": report})
 
 
 @access.hr_required
 def med_report_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    report = _med(request, year)
+    report = _med(request, year, levels=None)
     title = _("MUS held in %(year)s") % {"year": year}
     name = exports.filename(_("med-report"), str(year), _unit_name(report), extension=f".{fmt}")
     if fmt == "pdf":

@@ -54,11 +54,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _round_context(round_: Round, participants_form: ParticipantsForm) -> dict:
-    report = insight.progress(round_, overdue_limit=0)
+    report = insight.progress(round_, levels=1, overdue_limit=0)  # the top of the tree
     draft = round_.status == Round.Status.DRAFT
     return {
         "round": round_,
-        "report": report.top(),
+        "report": report,
         "participant_count": round_.participants().count() if draft else report.review_count,
         "participants_form": participants_form,
     }
