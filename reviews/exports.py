@@ -105,6 +105,12 @@ def years_sheet(report: MedReport) -> Sheet:
     )
 
 
+def notes_sheet(*notes: str) -> Sheet:
+    """What a reader of the file needs to know about its figures, which a page says beside them."""
+    column = Column("note", _("About the figures"), "text")
+    return Sheet(title=_("About the figures"), columns=[column], rows=[[note] for note in notes])
+
+
 def filename(*parts: str, extension: str) -> str:
     """E.g. "fremdrift-mus-2027-kontor-for-data-og-drift.xlsx"."""
     return "-".join(slugify(str(p).translate(DANISH_LETTERS)) for p in parts if p) + extension

@@ -55,6 +55,23 @@ def office(db):
     return Department.objects.create(name="Kontoret", kind="kontor", parent=centre)
 
 
+@pytest.fixture
+def municipality(db):
+    """For HR's insight: Kommunen → Center A (Kontor A1, Kontor A2) and Center B (Kontor B1),
+    and a centre nobody works in (tests/insight_world.py makes the people)."""
+    from tests.insight_world import tree
+
+    return tree(
+        ("Kommunen", "forvaltning", None),
+        ("Center A", "center", "Kommunen"),
+        ("Kontor A1", "kontor", "Center A"),
+        ("Kontor A2", "kontor", "Center A"),
+        ("Center B", "center", "Kommunen"),
+        ("Kontor B1", "kontor", "Center B"),
+        ("Tomt center", "center", "Kommunen"),
+    )
+
+
 def make_person(username, department, manager=None, first_name="", last_name=""):
     user = User.objects.create_user(
         username, password=PASSWORD, first_name=first_name or username.title(), last_name=last_name

@@ -27,7 +27,7 @@ from reviews.insight import (
     suppress,
 )
 from tests.conftest import make_person, make_round
-from tests.insight_world import focus, goals, people, reviews, tree
+from tests.insight_world import focus, goals, people, reviews
 
 pytestmark = pytest.mark.django_db
 
@@ -62,18 +62,6 @@ EXPECTED = {
 # The page shows two levels: Kommunen and its centres; the files hold every level.
 ON_THE_PAGE = ["Kommunen", "Center A", "Center B", "Hele organisationen"]
 HIDDEN_ON_THE_PAGE = sum(EXPECTED[label].count(H) for label in ON_THE_PAGE)
-
-
-@pytest.fixture
-def municipality(db):
-    return tree(
-        ("Kommunen", "forvaltning", None),
-        ("Center A", "center", "Kommunen"),
-        ("Kontor A1", "kontor", "Center A"),
-        ("Kontor A2", "kontor", "Center A"),
-        ("Center B", "center", "Kommunen"),
-        ("Kontor B1", "kontor", "Center B"),
-    )
 
 
 @pytest.fixture
@@ -171,8 +159,12 @@ def test_the_csv_and_xlsx_hide_the_same(client, hr_user, talks):
     }
 
     response = client.get(reverse("round_focus_xlsx", args=[talks.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.title == "Fokusområder"
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Fokusområder", "Om tallene"]
+    assert "vises en gruppe på færre end 5 personer som “færre end 5”" in (
+        workbook["Om tallene"]["A2"].value
+    )
+    sheet = workbook["Fokusområder"]
     assert sheet.freeze_panes == "B2"
     read = {row[0]: list(row[3:]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
     assert read == EXPECTED

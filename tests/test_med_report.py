@@ -10,21 +10,10 @@ from openpyxl import load_workbook
 
 from reviews.insight import med_report
 from tests.conftest import make_person, make_round
-from tests.insight_world import people, reviews, tree
+from tests.insight_world import people, reviews
 from tests.test_review_pdf import Pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def municipality(db):
-    return tree(
-        ("Kommunen", "forvaltning", None),
-        ("Center A", "center", "Kommunen"),
-        ("Kontor A1", "kontor", "Center A"),
-        ("Kontor A2", "kontor", "Center A"),
-        ("Center B", "center", "Kommunen"),
-    )
 
 
 def dated_round(catalogue, questions, name, talks_start, status="closed"):

@@ -24,19 +24,6 @@ FUTURE = TODAY + datetime.timedelta(days=30)
 
 
 @pytest.fixture
-def municipality(db):
-    return tree(
-        ("Kommunen", "forvaltning", None),
-        ("Center A", "center", "Kommunen"),
-        ("Kontor A1", "kontor", "Center A"),
-        ("Kontor A2", "kontor", "Center A"),
-        ("Center B", "center", "Kommunen"),
-        ("Kontor B1", "kontor", "Center B"),
-        ("Tomt center", "center", "Kommunen"),  # nobody in it: never shown
-    )
-
-
-@pytest.fixture
 def round_in_progress(kl_catalogue, kl_questions, municipality):
     """18 reviews: the deadline has passed, the talks go on."""
     chief = make_person("chef", municipality["Kommunen"], first_name="Chefen")

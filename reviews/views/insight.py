@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mus.pdf import pdf_response, render_pdf
 from reviews import access, exports, heatmap, insight
@@ -58,6 +59,22 @@ def _focus_context(request: HttpRequest, pk: int, levels) -> tuple[Round, insigh
     return round_, insight.focus_map(round_, _department(request), levels)
 
 
+OWN_AND_GOALS_NOTE = gettext_noop(
+    "“Own competences” counts the employees who agreed a focus area on a competence of their "
+    "own; their names are not shown. “With agreed goals” counts those with at least one "
+    "development goal both have accepted."
+)
+
+
+def focus_map_note() -> str:
+    return _(
+        "Only focus areas and goals agreed in talks that were held count; what anyone marked "
+        "or wrote in their preparation never does. To keep each person’s MUS confidential, a "
+        "group of fewer than %(n)s people is shown as “fewer than %(n)s”, and so is any figure "
+        "from which such a group could be worked out by subtraction."
+    ) % {"n": insight.SMALLEST_GROUP}
+
+
 @access.hr_required
 def focus_latest(request: HttpRequest) -> HttpResponse:
     """The focus map of the newest round with talks held, where HR looks first."""
@@ -79,7 +96,8 @@ def round_focus(request: HttpRequest, pk: int) -> HttpResponse:
             "report": focus_map,
             "svg": heatmap.render_focus_map(focus_map),
             "rounds": rounds.only("name"),
-            "smallest_group": insight.SMALLEST_GROUP,
+            "note": focus_map_note(),
+            "own_and_goals_note": _(OWN_AND_GOALS_NOTE),
         },
     )
 
@@ -92,7 +110,9 @@ def round_focus_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         _("focus-areas"), round_.name, _unit_name(focus_map), extension=f".{fmt}"
     )
     if fmt == "xlsx":
-        return exports.xlsx_response([sheet], f"{round_.name}: {_('Focus areas')}", name)
+        about = exports.notes_sheet(focus_map_note(), _(OWN_AND_GOALS_NOTE))
+        title = f"{round_.name}: {_('Focus areas')}"
+        return exports.xlsx_response([sheet, about], title, name)
     return exports.csv_response(sheet, name)
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import WIDTHS, assert_accessible, log_in, screenshot
 from tests.conftest import make_person, make_round
-from tests.insight_world import focus, goals, people, reviews, tree
+from tests.insight_world import focus, goals, people, reviews
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,18 +18,10 @@ PAST = datetime.date.today() - datetime.timedelta(days=10)
 
 
 @pytest.fixture
-def municipality_round(kl_catalogue, kl_questions):
+def municipality_round(kl_catalogue, kl_questions, municipality):
     """Kommunen → Center A (Kontor A1: 8 people, Kontor A2: 6) and Center B (Kontor B1: 6).
     15 talks held; 5 people have not prepared although the deadline has passed."""
-    units = tree(
-        ("Kommunen", "forvaltning", None),
-        ("Center A", "center", "Kommunen"),
-        ("Kontor A1", "kontor", "Center A"),
-        ("Kontor A2", "kontor", "Center A"),
-        ("Center B", "center", "Kommunen"),
-        ("Kontor B1", "kontor", "Center B"),
-    )
-    chief = make_person("chef", units["Kommunen"], first_name="Chefen")
+    chief = make_person("chef", municipality["Kommunen"], first_name="Chefen")
     round_ = make_round(
         kl_catalogue,
         kl_questions,
@@ -39,16 +31,16 @@ def municipality_round(kl_catalogue, kl_questions):
         talks_start=PAST,
     )
     competence = {c.name: c for c in kl_catalogue.competences.all()}
-    a1 = people(units["Kontor A1"], 8, chief)
+    a1 = people(municipality["Kontor A1"], 8, chief)
     held = reviews(round_, a1[:6], "concluded", chief)
     focus(held, competence["Kommunikation"])
     focus(held[:2], competence["Politik"])
     goals(held)
     reviews(round_, a1[6:], "invited", chief)
-    a2 = people(units["Kontor A2"], 6, chief)
+    a2 = people(municipality["Kontor A2"], 6, chief)
     focus(reviews(round_, a2[:3], "talk_held", chief), competence["Kommunikation"])
     reviews(round_, a2[3:], "preparing", chief)
-    b1 = reviews(round_, people(units["Kontor B1"], 6, chief), "talk_held", chief)
+    b1 = reviews(round_, people(municipality["Kontor B1"], 6, chief), "talk_held", chief)
     focus(b1, competence["Udvikling"])
     return round_
 
