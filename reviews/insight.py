@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -292,14 +292,12 @@ def _tree_report(
 # 1. A round's progress
 
 
-PROGRESS_EXTRA = ("total", "overdue", "concluded_share")
-
-
 @dataclass
 class Progress(TreeReport):
     round: Round | None = None
     overdue_states: list[str] = field(default_factory=list)
-    overdue: list[Review] = field(default_factory=list)
+    overdue: list[Review] = field(default_factory=list)  # by name on the page, if few
+    overdue_reviews: QuerySet | None = None  # all of them, for the files
 
     @property
     def review_count(self) -> int:
@@ -331,9 +329,9 @@ def progress(
     overdue_limit: int | None = OVERDUE_SHOWN,
 ) -> Progress:
     """Reviews by state per department with everything under it, and who is overdue:
-    listed if there are at most ``overdue_limit`` of them (None: all; 0: none).
+    listed if there are at most ``overdue_limit`` of them (None: all).
 
-    Queries: one grouped count, the department list, and the overdue reviews (if any).
+    Queries: one grouped count, the department list, and the overdue reviews if listed.
     """
     own: dict[int, Counts] = defaultdict(Counter)
     by_state = round_.reviews.values_list("employee__department", "state").annotate(n=Count("pk"))
@@ -355,15 +353,16 @@ def progress(
 
     tree_report = _tree_report(figures, progress_columns(), root, cells, levels)
     report = Progress(**vars(tree_report), round=round_, overdue_states=late)
+    reviews = round_.reviews.filter(state__in=late)
+    if root is not None:
+        reviews = reviews.filter(employee__department__in=report.subtree_ids)
+    report.overdue_reviews = reviews.order_by(
+        "employee__department__name", "employee__user__first_name", "pk"
+    )
     count = report.overdue_count
-    if late and count and (overdue_limit is None or count <= overdue_limit):
-        reviews = round_.reviews.filter(state__in=late)
-        if root is not None:
-            reviews = reviews.filter(employee__department__in=report.subtree_ids)
-        reviews = reviews.select_related(
-            "employee__user", "employee__department", "manager__user"
-        ).order_by("employee__department__name", "employee__user__first_name", "pk")
-        report.overdue = list(reviews)
+    if count and (overdue_limit is None or count <= overdue_limit):
+        related = ("employee__user", "employee__department", "manager__user")
+        report.overdue = list(report.overdue_reviews.select_related(*related))
     return report
 
 

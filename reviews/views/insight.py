@@ -41,17 +41,14 @@ def round_progress_export(request: HttpRequest, pk: int, fmt: str, table: str) -
     """The progress tree as CSV or xlsx (with the overdue as a second sheet), or the
     overdue alone as CSV: each for the department drilled down to."""
     round_ = access.round_for_hr(request.user, pk)
-    only_tree = fmt == "csv" and table == "tree"
-    report = insight.progress(
-        round_, _department(request), levels=None, overdue_limit=0 if only_tree else None
-    )
-    tree = exports.tree_sheet(_("Progress"), report)
-    overdue = exports.overdue_sheet(report)
+    report = insight.progress(round_, _department(request), levels=None, overdue_limit=0)
     subject = _("progress") if table == "tree" else _("overdue")
     name = exports.filename(subject, round_.name, _unit_name(report), extension=f".{fmt}")
     if fmt == "xlsx":
-        return exports.xlsx_response([tree, overdue], f"{round_.name}: {_('Progress')}", name)
-    return exports.csv_response(tree if table == "tree" else overdue, name)
+        sheets = [exports.tree_sheet(_("Progress"), report), exports.overdue_sheet(report)]
+        return exports.xlsx_response(sheets, f"{round_.name}: {_('Progress')}", name)
+    sheet = exports.tree_sheet(_("Progress"), report) if table == "tree" else None
+    return exports.csv_response(sheet or exports.overdue_sheet(report), name)
 
 
 def _focus_context(request: HttpRequest, pk: int, levels) -> tuple[Round, insight.FocusMap]:
