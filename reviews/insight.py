@@ -267,6 +267,12 @@ class TreeReport:
     choices: list[tuple[int, str]]  # the units one can drill down to
 
     @property
+    def menu(self) -> list[tuple[int, str, bool]]:
+        """The units to drill down to, the current one marked."""
+        current = self.root.pk if self.root else None
+        return [(pk, label, pk == current) for pk, label in self.choices]
+
+    @property
     def has_own_rows(self) -> bool:
         return any(row.kind == "own" for row in self.rows)
 

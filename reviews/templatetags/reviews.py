@@ -1,6 +1,6 @@
 from django import template
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from reviews.insight import HIDDEN
 
@@ -24,12 +24,6 @@ def field_name(kind: str, key) -> str:
 
 
 @register.filter
-def with_columns(row, columns) -> list:
-    """A report row's cells beside their columns: [(column, value), …]."""
-    return list(zip(columns, row.cells, strict=True))
-
-
-@register.filter
 def percent(share) -> str:
     """A share of 1 as a percentage in the reader's language: "42,5 %"; a dash for none."""
     if share is None:
@@ -44,7 +38,6 @@ def grouped(number: int) -> str:
     return formats.number_format(number, force_grouping=True)
 
 
-@register.simple_tag
 def figure(column, value) -> str:
     """One figure of a report as the page shows it; a hidden one says why it is hidden."""
     if value is HIDDEN:
@@ -52,3 +45,13 @@ def figure(column, value) -> str:
     if column.kind == "share":
         return percent(value)
     return grouped(value) if isinstance(value, int) else value
+
+
+@register.simple_tag
+def figure_cells(row, columns) -> str:
+    """A report row's figures as table cells: one tag per row, as a big tree has many rows."""
+    return format_html_join(
+        "",
+        '<td class="num">{}</td>',
+        ((figure(c, v),) for c, v in zip(columns, row.cells, strict=True)),
+    )
