@@ -68,3 +68,16 @@ def test_last_years_concluded_round_leaves_anne_goals_to_follow_up():
     assert [str(area) for area in review.focus_areas.all()] == ["Kommunikation", "Politik"]
     assert all(goal.is_agreed for goal in review.goals.all())
     assert review.goals.count() == 2
+
+
+def test_hrs_insight_has_figures_to_show_in_the_demo():
+    from reviews.insight import HIDDEN, focus_map, med_report
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert med_report(2026).totals.cells[:2] == [8, 7]  # everyone with a manager; Carl's not held
+    last_year = focus_map(Round.objects.get(name="MUS 2026"))
+    column = [c.label for c in last_year.columns].index("Kommunikation")
+    assert last_year.totals.cells[column] == 5
+    assert last_year.anything_hidden  # a small organisation: most groups are fewer than five
+    assert last_year.rows[1].cells[0] is HIDDEN
