@@ -229,6 +229,17 @@ class Review(VersionedText):
     def __str__(self):
         return f"{self.round} · {self.employee}"
 
+    def lock(self) -> None:
+        """Re-read the state, holding the review's row lock until the transaction ends.
+
+        Writes whose permission depends on the state call this first, so that two of
+        them on one review run one after the other instead of deciding on the same old
+        state. Readers are not blocked (and SQLite runs one write at a time anyway).
+        """
+        self.state = (
+            Review.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
+        )
+
     def move_to(self, state: str, actor: User | None = None, note: str = "") -> None:
         """Move along the cycle, or refuse with a message and change nothing.
 

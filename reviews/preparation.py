@@ -22,6 +22,7 @@ from reviews.models import Answer, LockedError, Mark, Preparation, Review, State
 
 def _own_preparation(access: ReviewAccess) -> Preparation:
     """The writer's preparation, begun on their first write (which starts the review)."""
+    access.lock()
     if not access.can_prepare:
         if access.own_preparation and access.own_preparation.is_shared:
             raise LockedError(_("You have shared your preparation, so it can no longer change."))
@@ -174,6 +175,7 @@ def share(access: ReviewAccess) -> None:
 
 @transaction.atomic
 def take_back(access: ReviewAccess) -> None:
+    access.lock()
     if not access.can_take_back:
         raise LockedError(
             _("Your preparation has been seen, so sharing it can no longer be taken back.")

@@ -159,8 +159,11 @@ def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = access.review_to_prepare(request.user, public_id)
-    preparation.share(review_access)
-    messages.success(request, _("Your preparation is shared and can no longer be changed."))
+    run_write(
+        request,
+        lambda: preparation.share(review_access),
+        _("Your preparation is shared and can no longer be changed."),
+    )
     return redirect("prepare", public_id=public_id)
 
 
