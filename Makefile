@@ -23,6 +23,7 @@ help:
 	@echo "make run    set everything up and serve MUS on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff"
+	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
 
 $(BIN)/python:
 	@python=$$($(find_python)) || { \
@@ -76,3 +77,15 @@ lint: $(VENV)/.installed
 .PHONY: translations
 translations: $(VENV)/.installed
 	DEBUG=1 $(MANAGE) makemessages -l da --ignore=.venv --ignore=tests --no-wrap
+
+# Back up the database DATABASE_URL names into backups/, or restore a backup into a fresh
+# (empty) database: docs/backup.md.
+.PHONY: backup
+backup: $(VENV)/.installed
+	$(MANAGE) backup --output-dir backups
+
+.PHONY: restore
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=backups/mus-….dump"; exit 1; }
+	$(MANAGE) restore "$(BACKUP)"
+	$(MANAGE) migrate --noinput

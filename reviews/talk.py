@@ -132,6 +132,7 @@ def end_talk(access: ReviewAccess) -> None:
 def confirm(access: ReviewAccess, disagreement: str) -> None:
     """The employee confirms the talk took place (with any disagreement); it is concluded."""
     _require(_locked(access).party == "employee" and access.review.state == State.TALK_HELD)
+    disagreement = Review._meta.get_field("disagreement").clean(disagreement, access.review)
     Review.objects.filter(pk=access.review.pk).update(
         confirmed_at=timezone.now(), disagreement=disagreement
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from competencies.wheel import render_wheel
+from mus.posted import whole_number
 from reviews import access, comparison
 from reviews import talk as talk_service
 from reviews.forms import GoalForm
@@ -141,7 +142,7 @@ def talk_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    disagreement = request.POST.get("disagreement", "")[:4000]
+    disagreement = request.POST.get("disagreement", "")
     return _talk_write(request, public_id, lambda review, a: talk_service.confirm(a, disagreement))
 
 
@@ -187,7 +188,7 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _version(value: str | None) -> int:
     """A posted version (or a goal's wording) as a number; anything else counts as none."""
-    return int(value) if value and value.isascii() and value.isdigit() else 0
+    return whole_number(value) or 0
 
 
 def _reflection_fields(reflection, conflicts) -> list[dict]:
