@@ -62,6 +62,11 @@ def summary(requests: list[Request], windows: dict[str, tuple[float, float]]) ->
         if r.failed and not any(s - 1 <= r.at <= e + 5 for s, e in windows.values())
     ]
     lines.append(f"failed outside the faults: {len(elsewhere)}")
+    by_second = Counter(int(r.at) for r in requests if r.failed)
+    lines.append(
+        "failures by second of starting: "
+        + (", ".join(f"{second} s: {n}" for second, n in sorted(by_second.items())) or "none")
+    )
     return "\n".join(lines)
 
 

@@ -72,7 +72,8 @@ class Browser:
         end = time.monotonic()
         self.journal.request(Request(kind, start - self.started, end - start, status))
         if 400 <= status < 500:
-            self.journal.refusals.append((kind, status, text[:200].decode(errors="replace")))
+            said = " ".join(text.decode(errors="replace").split())[:150]
+            self.journal.refusals.append((kind, status, said))
         return status, headers, text.decode(errors="replace")
 
     def log_in(self, username: str, password: str) -> bool:
