@@ -19,6 +19,7 @@ import operator
 import re
 import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import constants, get_messages
@@ -563,8 +564,12 @@ WRITTEN = [
 ]
 
 
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "review.pdf"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def pdf_text(content: bytes) -> str:
+    path = ARTIFACTS / "hostile-review.pdf"  # kept to look at (pdftoppm -png)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     extracted = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
@@ -572,7 +577,7 @@ def pdf_text(content: bytes, tmp_path) -> str:
     return re.sub(r"\s+", " ", extracted)
 
 
-def test_hostile_text_prints_literally_in_the_pdf(client, world, tmp_path):
+def test_hostile_text_prints_literally_in_the_pdf(client, world):
     review = world["reviews"]["concluded"]
     texts = dict(enumerate(WRITTEN))
     Review.objects.filter(pk=review.pk).update(
@@ -585,7 +590,7 @@ def test_hostile_text_prints_literally_in_the_pdf(client, world, tmp_path):
     client.force_login(review.employee.user)
     response = client.get(reverse("review_pdf", args=[review.public_id]))
     assert response.status_code == 200
-    printed = pdf_text(response.content, tmp_path)
+    printed = pdf_text(response.content)
     for written in [*WRITTEN, texts[1][:40], texts[0][:60]]:
         assert written in printed, f"{written!r} is not printed as written"
 
