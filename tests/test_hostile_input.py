@@ -207,6 +207,8 @@ def endpoints(w) -> dict[str, Endpoint]:
         return w["rounds"][name]
 
     talk = {"public_id": review("talking")}
+    drill_down = {"department": st.sampled_from(w["departments"]) | number | text}
+    year = {"year": Round.objects.get(pk=round_("open")).talks_start.year}
     return {
         "dashboard": Endpoint("employee"),
         "login": Endpoint(None, fields={"username": text, "password": text, "next": text}),
@@ -319,6 +321,24 @@ def endpoints(w) -> dict[str, Endpoint]:
             "employee", review="talking", kwargs=talk, fields=s["reflection"], shows="reflection"
         ),
         "reflection_share": Endpoint("employee", review="talking", kwargs=talk),
+        # HR's insight: pages and files that read only ?department=.
+        **{
+            name: Endpoint("hr", kwargs={"pk": round_("open")}, fields=drill_down, query=True)
+            for name in (
+                "round_progress",
+                "round_progress_csv",
+                "round_progress_xlsx",
+                "round_overdue_csv",
+                "round_focus",
+                "round_focus_csv",
+                "round_focus_xlsx",
+            )
+        },
+        "focus_latest": Endpoint("hr"),
+        "med_latest": Endpoint("hr"),
+        "med_report": Endpoint("hr", kwargs=year, fields=drill_down, query=True),
+        "med_xlsx": Endpoint("hr", kwargs=year, fields=drill_down, query=True),
+        "med_pdf": Endpoint("hr", kwargs=year, fields=drill_down, query=True, max_examples=3),
         "catalogue_guide_pdf": Endpoint(
             "employee",
             kwargs={"pk": w["catalogues"][0]},

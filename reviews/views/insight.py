@@ -20,7 +20,7 @@ def _department(request: HttpRequest) -> int | None:
     value = request.GET.get("department", "")
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²" and "٣" are digits to isdigit()
         raise Http404
     return int(value)
 
