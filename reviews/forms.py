@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mus.collation import Localised
 from mus.models import Department, Person
 from reviews.models import Goal, Round
 
@@ -11,7 +12,7 @@ from reviews.models import Goal, Round
 def department_tree_choices() -> list[tuple[int, str]]:
     """Departments in tree order, each indented under its parent."""
     by_parent = {}
-    for department in Department.objects.order_by("name"):
+    for department in Department.objects.order_by(Localised("name")):
         by_parent.setdefault(department.parent_id, []).append(department)
     ordered = []
 

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mus.collation import Localised, sort_key
 from mus.models import Department, Person
 from reviews.models import NOT_PREPARED, Review, Round, State
 
+EMPLOYEE_NAME = ("employee__user__first_name", "employee__user__last_name")
 OVERDUE_SHOWN = 200  # a page lists this many overdue reviews; the count says how many in all
 
 
@@ -66,12 +68,14 @@ def round_progress(round_: Round) -> RoundProgress:
 
     overdue = round_.reviews.filter(_overdue_filter(timezone.localdate()))
     return RoundProgress(
-        departments=sorted(rows.values(), key=lambda r: r.department.name),
+        departments=sorted(rows.values(), key=lambda r: sort_key(r.department.name)),
         totals=totals,
         overdue=list(
             overdue.select_related(
                 "employee__user", "employee__department", "manager__user"
-            ).order_by("employee__department__name", "employee__user__first_name")[:OVERDUE_SHOWN]
+            ).order_by(*Localised.each("employee__department__name", *EMPLOYEE_NAME))[
+                :OVERDUE_SHOWN
+            ]
         ),
         overdue_count=overdue.count(),
         participant_count=(
@@ -93,7 +97,7 @@ def reviews_as_manager(person: Person) -> list[Review]:
     return list(
         Review.objects.filter(manager=person, round__status=Round.Status.OPEN)
         .select_related("round", "employee__user", "employee__department")
-        .order_by("round__preparation_deadline", "employee__user__first_name")
+        .order_by("round__preparation_deadline", *Localised.each(*EMPLOYEE_NAME))
     )
 
 
