@@ -9,6 +9,16 @@ from mus.models import Department, Person
 from reviews.models import Goal, Round
 
 
+class CalendarDateInput(forms.DateInput):
+    """The browser's date picker, which shows the date in the reader's locale. Its value is
+    always ISO 8601: Django's localised input format ("25.11.2026") would leave it empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 def department_tree_choices() -> list[tuple[int, str]]:
     """Departments in tree order, each indented under its parent."""
     by_parent = {}
@@ -82,9 +92,9 @@ class RoundForm(ParticipantsForm, forms.ModelForm):
         ]
         widgets = {
             "mode": forms.RadioSelect,
-            "preparation_deadline": forms.DateInput(attrs={"type": "date"}),
-            "talks_start": forms.DateInput(attrs={"type": "date"}),
-            "talks_end": forms.DateInput(attrs={"type": "date"}),
+            "preparation_deadline": CalendarDateInput(),
+            "talks_start": CalendarDateInput(),
+            "talks_end": CalendarDateInput(),
         }
 
     field_order = [*Meta.fields, "departments", "people"]
@@ -127,7 +137,7 @@ class GoalForm(forms.ModelForm):
         widgets = {
             "actions": forms.Textarea(attrs={"rows": 2}),
             "responsible": forms.Textarea(attrs={"rows": 2}),
-            "due": forms.DateInput(attrs={"type": "date"}),
+            "due": CalendarDateInput(),
         }
 
 

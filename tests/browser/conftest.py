@@ -73,3 +73,9 @@ def write_weights(name: str, rows: list[tuple[str, dict[str, int]]]):
     WEIGHTS.mkdir(parents=True, exist_ok=True)
     lines = [f"{s['html']}\t{s['css']}\t{s['js']}\t{sum(s.values())}\t{label}" for label, s in rows]
     (WEIGHTS / f"{name}.tsv").write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A Danish municipality's browser: date pickers show dd.mm.åååå.
+    return {**browser_context_args, "locale": "da-DK"}
