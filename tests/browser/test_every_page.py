@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.views import defaults
 from playwright.sync_api import expect
 
 from mus.management.commands.seed_demo import DEMO_PASSWORD
@@ -90,11 +92,31 @@ def too_many_fields(page, world):
     assert response.status == 400
 
 
+def server_error(page, world):
+    """The 500 page exactly as Django's handler renders it, served at a URL of the site."""
+    html = defaults.server_error(RequestFactory().get("/")).content
+    origin = page.url.split("/login/")[0]
+    page.route(f"{origin}/fejl/", lambda route: route.fulfill(status=500, body=html))
+    page.goto(f"{origin}/fejl/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Noget gik galt")
+
+
+def expired_form(page, world):
+    """A form sent without its CSRF cookie (it expired, or came from elsewhere): 403."""
+    page.context.clear_cookies()
+    page.get_by_label("Brugernavn").fill("anne")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Formularen var udløbet")
+
+
 ANONYMOUS = [
     Visit("login"),
     Visit("login", state="wrong password", act=wrong_login),
     Visit(None, path="/findes-ikke/", state="404"),
     Visit("login", state="400", act=too_many_fields),
+    Visit("login", state="403 expired form (CSRF)", act=expired_form),
+    Visit("login", state="500", act=server_error),
 ]
 
 PAGES: dict[str, list[Visit]] = {
