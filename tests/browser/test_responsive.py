@@ -53,4 +53,12 @@ def test_main_pages_at_every_width(browser, live_server, username):
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > width:
                 too_wide.append(f"{name} at {width} px is {scroll_width} px wide")
+    # Printed on paper: the preparation and the talk without navigation or buttons.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    for name, url in pages:
+        if name.startswith(("prepare", "talk")):
+            page.goto(live_server.url + url)
+            screenshot(page, f"{name}-print")
+            assert page.get_by_role("button").first.is_hidden()
     assert not too_wide
