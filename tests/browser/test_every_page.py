@@ -282,3 +282,50 @@ def test_every_page_has_no_axe_violations(browser, live_server, persona):
         page.context.close()
     write_weights(persona, weights)
     assert not failures, "\n\n".join(failures)
+
+
+ENGLISH_PAGES = [
+    ("mette", "dashboard", lambda world: []),
+    ("mette", "prepare", review("anne")),
+    ("mette", "talk", review("bo")),
+    ("dorte", "talk", review("dorte")),
+    ("dorte", "reflection", review("dorte")),
+    ("hr", "round_detail", round_("open")),
+]
+# Danish words of the interface that must not show in the English one. The catalogue's own
+# text (competences, questions, "betyder, at …") is Danish content and stays Danish.
+DANISH_UI_WORDS = ["Forbered", "Samtalen", "Gem ", "Næste skridt", "Overblik", "Log ud", "Mål"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_english_interface_is_complete_and_accessible(browser, live_server):
+    world = build_world()
+    failures = []
+    pages = {}
+    for username, url_name, args in ENGLISH_PAGES:
+        if username not in pages:
+            context = browser.new_context(locale="en-GB")
+            context.add_cookies(
+                [{"name": "django_language", "value": "en", "url": live_server.url}]
+            )
+            pages[username] = page = context.new_page()
+            page.goto(f"{live_server.url}/login/")
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+        page = pages[username]
+        page.goto(live_server.url + reverse(url_name, args=args(world)))
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        chrome = " ".join(
+            page.locator(
+                "header, h1, h2, label, button, .next-step, .lead, th[scope=col], .state"
+            ).all_inner_texts()
+        )
+        leaked = [word for word in DANISH_UI_WORDS if word in chrome]
+        if leaked:
+            failures.append(f"{username} {url_name}: Danish in the English UI: {leaked}")
+        try:
+            assert_accessible(page)
+        except AssertionError as violations:
+            failures.append(f"{username} {url_name} (English):\n{violations}")
+    assert not failures, "\n\n".join(failures)
