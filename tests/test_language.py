@@ -156,3 +156,8 @@ def test_the_switch_works_for_anonymous_visitors_by_cookie(client, db):
 
 def test_the_switch_needs_post(client, db):
     assert client.get(reverse("set_language")).status_code == 405
+
+
+def test_the_favicon_is_served_also_as_favicon_ico(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.svg")

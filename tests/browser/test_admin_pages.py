@@ -57,5 +57,6 @@ def test_every_admin_page_has_no_axe_violations(browser, live_server, username):
             assert_accessible(page)
         except AssertionError as violations:
             failures.append(f"{url}:\n{violations}")
+    page.context.close()
     write_weights(f"admin-{username}", weights)
     assert not failures, "\n\n".join(failures)

@@ -328,4 +328,6 @@ def test_the_english_interface_is_complete_and_accessible(browser, live_server):
             assert_accessible(page)
         except AssertionError as violations:
             failures.append(f"{username} {url_name} (English):\n{violations}")
+    for page in pages.values():
+        page.context.close()
     assert not failures, "\n\n".join(failures)

@@ -141,6 +141,8 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
     goal = Goal.objects.get()
     assert goal.is_agreed and goal.due == datetime.date(2027, 11, 25)
     assert Reflection.objects.get(party="employee").role == "Mere ansvar for formidlingen."
+    anne.page.context.close()
+    mette.page.context.close()
     assert not anne.unringed + mette.unringed, "Focus without a visible ring"
 
 
@@ -213,3 +215,5 @@ def test_the_whole_cycle_without_javascript(browser, live_server, review):
     mark = Mark.objects.get(preparation__party="employee", competence=faglighed)
     assert (mark.level, mark.note) == ("strong", "En note")
     assert Reflection.objects.get(party="employee").shared_at is not None
+    anne.context.close()
+    mette.context.close()

@@ -61,4 +61,5 @@ def test_main_pages_at_every_width(browser, live_server, username):
             page.goto(live_server.url + url)
             screenshot(page, f"{name}-print")
             assert page.get_by_role("button").first.is_hidden()
+    page.context.close()
     assert not too_wide
