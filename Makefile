@@ -24,6 +24,8 @@ help:
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff"
 	@echo "make pageweight   axe on every page, then the bytes of each page"
+	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
+	@echo "make loadtest   50 simulated users for 60 s against gunicorn + PostgreSQL, with faults"
 
 $(BIN)/python:
 	@python=$$($(find_python)) || { \
@@ -83,3 +85,22 @@ translations: $(VENV)/.installed
 pageweight: $(VENV)/.installed messages
 	DEBUG=1 CONN_MAX_AGE=0 $(BIN)/pytest -n 2 -q tests/browser/test_every_page.py tests/browser/test_admin_pages.py
 	@printf 'HTML\tCSS\tJS\ttotal\tpage\n'; sort -t$$'\t' -k5 artifacts/page-weight/*.tsv
+
+# Back up the database DATABASE_URL names into backups/, or restore a backup into a fresh
+# (empty) database: docs/backup.md.
+.PHONY: backup
+backup: $(VENV)/.installed
+	$(MANAGE) backup --output-dir backups
+
+.PHONY: restore
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=backups/mus-….dump"; exit 1; }
+	$(MANAGE) restore "$(BACKUP)"
+	$(MANAGE) migrate --noinput
+
+# 50 simulated users for 60 s against gunicorn and a throwaway PostgreSQL of its own
+# (port 5471), one worker killed and the database restarted on the way; prints the
+# figures and checks that every acknowledged save is stored. Runs as root; loopback only.
+.PHONY: loadtest
+loadtest: $(VENV)/.installed messages
+	$(BIN)/python -m loadtest.run

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mus.collation import Localised
+from mus.fields import no_control_characters, no_control_characters_in_line
 from mus.models import Department, Person
 from reviews.models import Goal, Round
 
@@ -109,7 +110,10 @@ class RoundForm(ParticipantsForm, forms.ModelForm):
 class MoveToManagerForm(forms.Form):
     manager = forms.CharField(label=_("New manager’s employee number"), max_length=32)
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        validators=[no_control_characters],
     )
 
     def __init__(self, *args, review, **kwargs):
@@ -146,5 +150,14 @@ class ReopenForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
+        validators=[no_control_characters],
         help_text=_("Recorded in the review’s history, which the employee can read."),
+    )
+
+
+class FindReviewForm(forms.Form):
+    """HR looks up one review of a round by the employee's number."""
+
+    employee = forms.CharField(
+        max_length=32, required=False, validators=[no_control_characters_in_line]
     )

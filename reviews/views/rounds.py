@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from reviews import access, progress, services
 from reviews import talk as talk_service
-from reviews.forms import MoveToManagerForm, ParticipantsForm, ReopenForm, RoundForm
+from reviews.forms import (
+    FindReviewForm,
+    MoveToManagerForm,
+    ParticipantsForm,
+    ReopenForm,
+    RoundForm,
+)
 from reviews.models import State
 from reviews.views.common import run_write
 
@@ -38,7 +44,8 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
-    number = request.GET.get("employee", "").strip()
+    search = FindReviewForm(request.GET)
+    number = search.cleaned_data["employee"] if search.is_valid() else ""
     found = (
         round_.reviews.select_related("employee__user", "manager__user")
         .filter(employee__employee_number=number)
