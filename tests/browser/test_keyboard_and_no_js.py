@@ -110,6 +110,9 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
         mette.page.get_by_role("textbox", name="Opsummering af det aftalte"), "Vi aftalte et mål."
     )
     mette.press(mette.page.get_by_role("button", name="Gem opsummering"))
+    # Each step waits for its page: two people at once on the test server's one SQLite
+    # connection would otherwise collide.
+    expect(mette.page.locator(".message")).to_have_text("Gemt.")
 
     # The employee accepts the goal's wording.
     anne.page.goto(f"{live_server.url}/reviews/{review.public_id}/talk/")

@@ -26,7 +26,7 @@ def test_hr_creates_and_opens_a_round_that_reaches_employee_and_manager(
     deadline_error = "Fristen for forberedelse skal ligge, før samtalerne begynder."
     expect(page.get_by_text(deadline_error, exact=True)).to_be_visible()
     expect(
-        page.get_by_text("Vælg mindst én afdeling eller person, der skal deltage.")
+        page.get_by_text("Vælg mindst én afdeling eller person, der skal deltage.", exact=True)
     ).to_be_visible()
     assert_accessible(page)
 
