@@ -23,6 +23,7 @@ help:
 	@echo "make run    set everything up and serve MUS on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff"
+	@echo "make pageweight   axe on every page, then the bytes of each page"
 	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
 	@echo "make loadtest   50 simulated users for 60 s against gunicorn + PostgreSQL, with faults"
 
@@ -78,6 +79,12 @@ lint: $(VENV)/.installed
 .PHONY: translations
 translations: $(VENV)/.installed
 	DEBUG=1 $(MANAGE) makemessages -l da --ignore=.venv --ignore=tests --no-wrap
+
+# The axe sweep of every page, then each page's HTML, CSS and JS bytes (uncompressed).
+.PHONY: pageweight
+pageweight: $(VENV)/.installed messages
+	DEBUG=1 CONN_MAX_AGE=0 $(BIN)/pytest -n 2 -q tests/browser/test_every_page.py tests/browser/test_admin_pages.py
+	@printf 'HTML\tCSS\tJS\ttotal\tpage\n'; sort -t$$'\t' -k5 artifacts/page-weight/*.tsv
 
 # Back up the database DATABASE_URL names into backups/, or restore a backup into a fresh
 # (empty) database: docs/backup.md.

@@ -60,6 +60,14 @@ class PositionedForm(forms.ModelForm):
 class PositionedFormSet(BaseInlineFormSet):
     """Rows ordered by a position that is unique per parent (and per kind, where rows have one)."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A tabular inline heads its columns but labels no field: a screen reader would
+        # hear "edit text" with no name. Each field is named by its column and row.
+        row = _("new row") if index is None else index + 1
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
     def clean(self):
         super().clean()
         taken = set()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from mus.collation import Localised
 from mus.models import Department, Person, User
 
 
@@ -47,6 +48,6 @@ class PersonAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["user", "department", "manager"]
 
-    @admin.display(description=_("name"), ordering="user__first_name")
+    @admin.display(description=_("name"), ordering=Localised("user__first_name"))
     def name(self, obj):
         return obj.name

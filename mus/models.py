@@ -3,10 +3,12 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mus.collation import Localised
 from mus.fields import WrittenLine
 
 HR_GROUP = "HR"
@@ -14,6 +16,11 @@ HR_GROUP = "HR"
 
 class User(AbstractUser):
     """The login. Kept apart from ``Person`` so the organisation can change without auth."""
+
+    # The language chosen with the switch, so that it follows the person to a new device.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -62,7 +69,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        ordering = ["name"]
+        ordering = [Localised("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"], name="department_name_unique_in_parent"
@@ -96,7 +103,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["user__first_name", "user__last_name"]
+        ordering = Localised.each("user__first_name", "user__last_name")
 
     def __str__(self):
         return self.name

@@ -19,8 +19,8 @@ urlpatterns = [
     ),
     path("", include("reviews.urls")),
     path("catalogues/", include("competencies.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     # Browsers ask for /favicon.ico on pages that name no icon, such as the admin's.
-    path("favicon.ico", views.favicon),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

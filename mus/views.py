@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views import i18n
+from django.views.decorators.http import require_POST
 
-from mus.models import Person
+from mus.models import Person, User
 from reviews import access, progress
 from reviews.models import Round
 
@@ -22,13 +25,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context |= {
             "own_reviews": progress.reviews_as_employee(person),
             "led_reviews": progress.reviews_as_manager(person),
-            "reports": list(person.reports.select_related("user").order_by("user__first_name")),
+            "reports": list(person.reports.select_related("user")),
         }
     if is_hr:
         context["open_rounds"] = progress.rounds_with_counts(
             Round.objects.exclude(status=Round.Status.CLOSED)
         )
     return render(request, "mus/dashboard.html", context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the logged-in user."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -4,15 +4,26 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mus.collation import Localised
 from mus.fields import no_control_characters, no_control_characters_in_line
 from mus.models import Department, Person
 from reviews.models import Goal, Round
 
 
+class CalendarDateInput(forms.DateInput):
+    """The browser's date picker, which shows the date in the reader's locale. Its value is
+    always ISO 8601: Django's localised input format ("25.11.2026") would leave it empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 def department_tree_choices() -> list[tuple[int, str]]:
     """Departments in tree order, each indented under its parent."""
     by_parent = {}
-    for department in Department.objects.order_by("name"):
+    for department in Department.objects.order_by(Localised("name")):
         by_parent.setdefault(department.parent_id, []).append(department)
     ordered = []
 
@@ -82,9 +93,9 @@ class RoundForm(ParticipantsForm, forms.ModelForm):
         ]
         widgets = {
             "mode": forms.RadioSelect,
-            "preparation_deadline": forms.DateInput(attrs={"type": "date"}),
-            "talks_start": forms.DateInput(attrs={"type": "date"}),
-            "talks_end": forms.DateInput(attrs={"type": "date"}),
+            "preparation_deadline": CalendarDateInput(),
+            "talks_start": CalendarDateInput(),
+            "talks_end": CalendarDateInput(),
         }
 
     field_order = [*Meta.fields, "departments", "people"]
@@ -130,7 +141,7 @@ class GoalForm(forms.ModelForm):
         widgets = {
             "actions": forms.Textarea(attrs={"rows": 2}),
             "responsible": forms.Textarea(attrs={"rows": 2}),
-            "due": forms.DateInput(attrs={"type": "date"}),
+            "due": CalendarDateInput(),
         }
 
 

@@ -21,9 +21,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from competencies.models import Competence
+from mus.collation import Localised
 from mus.models import Department
 from reviews.models import HELD, FocusArea, Goal, Review, Round, State
-from reviews.progress import NOT_HELD, overdue_states
+from reviews.progress import EMPLOYEE_NAME, NOT_HELD, overdue_states
 
 # A page lists the overdue by name when there are at most this many in the part of the
 # organisation it shows; else it asks to drill down (and the CSV has them all).
@@ -106,7 +107,7 @@ class DepartmentTree:
 
     @classmethod
     def load(cls) -> "DepartmentTree":
-        return cls(Department.objects.only("name", "kind", "parent_id").order_by("name"))
+        return cls(Department.objects.only("name", "kind", "parent_id").order_by(Localised("name")))
 
     def walk(self) -> Iterator[Unit]:
         return walk(self.roots)
@@ -363,7 +364,7 @@ def progress(
     if root is not None:
         reviews = reviews.filter(employee__department__in=report.subtree_ids)
     report.overdue_reviews = reviews.order_by(
-        "employee__department__name", "employee__user__first_name", "pk"
+        *Localised.each("employee__department__name", *EMPLOYEE_NAME), "pk"
     )
     count = report.overdue_count
     if count and (overdue_limit is None or count <= overdue_limit):

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mus.collation import Localised
 from mus.models import Person
 from reviews.models import HELD, NOT_PREPARED, Review, Round, State
 
+EMPLOYEE_NAME = ("employee__user__first_name", "employee__user__last_name")
 NOT_HELD = [state for state in State.values if state not in HELD]
 PREPARING_MODES = [Round.Mode.BOTH, Round.Mode.EMPLOYEE_ONLY]
 
@@ -57,7 +59,7 @@ def reviews_as_manager(person: Person) -> list[Review]:
     return list(
         Review.objects.filter(manager=person, round__status=Round.Status.OPEN)
         .select_related("round", "employee__user", "employee__department")
-        .order_by("round__preparation_deadline", "employee__user__first_name")
+        .order_by("round__preparation_deadline", *Localised.each(*EMPLOYEE_NAME))
     )
 
 

@@ -129,6 +129,8 @@ def cases(review):
             for name in ("med_report", "med_pdf", "med_xlsx")
         ),
         ("GET", reverse("password_change"), lambda p: "login" if p == "anonymous" else 200),
+        # The language switch is for everyone, logged in or not; it answers with a redirect.
+        ("POST", reverse("set_language"), lambda p: 302),
         ("GET", reverse("admin:index"), admin_page),
         ("GET", reverse("admin:competencies_catalogue_changelist"), admin_page),
         ("GET", reverse("admin:reviews_round_changelist"), admin_page),

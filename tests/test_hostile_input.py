@@ -219,7 +219,7 @@ def endpoints(w) -> dict[str, Endpoint]:
         ),
         "password_change_done": Endpoint("employee"),
         "set_language": Endpoint(None, fields={"language": choice("da", "en"), "next": text}),
-        "/favicon.ico": Endpoint(None),
+        "favicon": Endpoint(None),
         "round_list": Endpoint("hr", shows="round_list"),
         "round_create": Endpoint("hr", fields=s["round"], shows="round_list"),
         "round_detail": Endpoint(

@@ -45,3 +45,37 @@ def log_in(page, live_server, username, password=PASSWORD):
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
+
+
+WEIGHTS = Path(__file__).resolve().parents[2] / "artifacts" / "page-weight"
+_asset_sizes: dict[str, int] = {}
+
+
+def page_weight(page) -> dict[str, int]:
+    """The bytes of the page's HTML and of the stylesheets and scripts it loads (uncompressed)."""
+    html = page.evaluate("performance.getEntriesByType('navigation')[0].decodedBodySize")
+    sizes = {"html": html, "css": 0, "js": 0}
+    assets = page.evaluate(
+        """() => [
+          ...[...document.querySelectorAll('link[rel=stylesheet]')].map(l => ['css', l.href]),
+          ...[...document.querySelectorAll('script[src]')].map(s => ['js', s.src]),
+        ]"""
+    )
+    for kind, url in assets:
+        if url not in _asset_sizes:
+            _asset_sizes[url] = len(page.request.get(url).body())
+        sizes[kind] += _asset_sizes[url]
+    return sizes
+
+
+def write_weights(name: str, rows: list[tuple[str, dict[str, int]]]):
+    """One table per sweep in artifacts/page-weight/ (out of git); `make pageweight` shows them."""
+    WEIGHTS.mkdir(parents=True, exist_ok=True)
+    lines = [f"{s['html']}\t{s['css']}\t{s['js']}\t{sum(s.values())}\t{label}" for label, s in rows]
+    (WEIGHTS / f"{name}.tsv").write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A Danish municipality's browser: date pickers show dd.mm.åååå.
+    return {**browser_context_args, "locale": "da-DK"}

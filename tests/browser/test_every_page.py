@@ -1,0 +1,333 @@
+"""Every page, for every persona, in every state they meet it, has zero axe violations.
+
+The pages are found from the URL resolver: a URL that is neither swept here nor named
+in NOT_PAGES (with the reason it is not a page) fails ``test_the_sweep_covers_every_url``,
+so a page someone adds is swept, or its absence is a decision written down.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.views import defaults
+from playwright.sync_api import expect
+
+from mus.management.commands.seed_demo import DEMO_PASSWORD
+from reviews.models import Answer
+from tests.browser.conftest import assert_accessible, log_in, page_weight, write_weights
+from tests.browser.world import PERSONAS, build_world
+
+
+@dataclass(frozen=True)
+class Visit:
+    url_name: str | None  # None: a URL that is not in the resolver (the 404 page)
+    args: Callable[[dict], list] = lambda world: []
+    state: str = ""
+    query: str = ""
+    act: Callable | None = None  # what the person does on the page before it is checked
+    path: str = ""  # a literal path instead of a URL name
+    # False: the page as it works without JavaScript (htmx not loaded). Axe itself runs as
+    # JavaScript in the page, so a context with JavaScript switched off cannot be checked.
+    htmx: bool = True
+    via: str = ""  # the page whose form posts to url_name, when url_name is POST only
+
+    def url(self, world) -> str:
+        if self.path:
+            return self.path
+        return reverse(self.via or self.url_name, args=self.args(world)) + self.query
+
+
+def review(name):
+    return lambda world: [world["reviews"][name].public_id]
+
+
+def last_year(world):
+    return [world["last_year"].public_id]
+
+
+def round_(kind):
+    return lambda world: [world["rounds"][kind].pk]
+
+
+def in_round(kind, name):
+    return lambda world: [world["rounds"][kind].pk, world["reviews"][name].public_id]
+
+
+def concluded_in_round(world):
+    return [world["rounds"]["open"].pk, world["reviews"]["dorte"].public_id]
+
+
+def submit(button_name):
+    """Submit a form as it is (empty or wrong), to see the page with its errors."""
+
+    def act(page, world):
+        page.get_by_role("button", name=button_name, exact=True).click()
+        expect(page.locator(".field__errors, .form-errors").first).to_be_visible()
+
+    return act
+
+
+def wrong_login(page, world):
+    page.get_by_label("Brugernavn").fill("anne")
+    page.get_by_label("Adgangskode").fill("forkert")
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.locator(".form-errors")).to_be_visible()
+
+
+def conflicting_save(page, world):
+    """Two windows: the text changed meanwhile, and the plain form shows both versions."""
+    field = page.locator("textarea[name^=answer-]").first
+    field.fill("Skrevet i dette vindue")
+    answer = Answer.objects.filter(preparation__party="manager").first()
+    answer.save_text("text", "Skrevet i et andet vindue", answer.text_version)
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.locator(".conflict-note")).to_be_visible()
+
+
+def too_many_fields(page, world):
+    """More query fields than Django accepts: a 400 Bad Request."""
+    response = page.goto(page.url.split("?")[0] + "?" + "&".join(["x=1"] * 1100))
+    assert response.status == 400
+
+
+def server_error(page, world):
+    """The 500 page exactly as Django's handler renders it, served at a URL of the site."""
+    html = defaults.server_error(RequestFactory().get("/")).content
+    origin = page.url.split("/login/")[0]
+    page.route(f"{origin}/fejl/", lambda route: route.fulfill(status=500, body=html))
+    page.goto(f"{origin}/fejl/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Noget gik galt")
+
+
+def expired_form(page, world):
+    """A form sent without its CSRF cookie (it expired, or came from elsewhere): 403."""
+    page.context.clear_cookies()
+    page.get_by_label("Brugernavn").fill("anne")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Formularen var udløbet")
+
+
+ANONYMOUS = [
+    Visit("login"),
+    Visit("login", state="wrong password", act=wrong_login),
+    Visit(None, path="/findes-ikke/", state="404"),
+    Visit("login", state="400", act=too_many_fields),
+    Visit("login", state="403 expired form (CSRF)", act=expired_form),
+    Visit("login", state="500", act=server_error),
+]
+
+PAGES: dict[str, list[Visit]] = {
+    "anonymous": ANONYMOUS,
+    "employee": [
+        Visit("dashboard"),
+        Visit("review_detail", review("anne"), "shared"),
+        Visit("prepare", review("anne"), "after sharing"),
+        Visit("review_detail", last_year, "concluded last year"),
+        Visit("talk", last_year, "concluded last year"),
+        Visit("reflection", last_year, "concluded, nothing written"),
+        Visit("password_change"),
+        Visit("password_change", state="errors", act=submit("Skift adgangskode")),
+        Visit("round_list", state="403 for a non-HR user"),
+        Visit("review_detail", review("bo"), "404 for someone else's review"),
+    ],
+    "employee_not_started": [
+        Visit("dashboard", state="not started"),
+        Visit("prepare", review("erik"), "before anything is written"),
+        Visit("prepare", review("erik"), "without JavaScript", htmx=False),
+    ],
+    "employee_in_talk": [
+        Visit("dashboard", state="talk under way"),
+        Visit("talk", review("bo"), "under way, a goal to accept"),
+        Visit("prepare", review("bo"), "both preparations open"),
+        Visit("reflection", review("bo"), "writing"),
+    ],
+    "employee_after_talk": [
+        Visit("talk", review("carl"), "held, to confirm"),
+    ],
+    "employee_concluded": [
+        Visit("dashboard", state="concluded"),
+        Visit("talk", review("dorte"), "concluded"),
+        Visit("reflection", review("dorte"), "shared"),
+    ],
+    "manager": [
+        Visit("dashboard", state="leads five reviews"),
+        Visit("review_detail", review("anne"), "can start the talk"),
+        Visit("prepare", review("anne"), "before sharing, the employee has shared"),
+        Visit("prepare", review("anne"), "two windows conflict", act=conflicting_save),
+        Visit("talk", review("bo"), "under way"),
+        Visit("goal_add", review("bo"), "errors", via="talk", act=submit("Tilføj mål")),
+        Visit("talk", review("bo"), "without JavaScript", htmx=False),
+        Visit("reflection", review("bo"), "writing"),
+        Visit("talk", review("carl"), "held, waiting for the employee"),
+        Visit("password_change_done"),
+    ],
+    "other_manager": [
+        Visit("talk", review("dorte"), "concluded, goal status"),
+        Visit("reflection", review("dorte"), "the employee's shared"),
+    ],
+    "senior_manager": [
+        Visit("dashboard", state="leads managers"),
+    ],
+    "hr": [
+        Visit("dashboard", state="HR and employee"),
+        Visit("round_list"),
+        Visit("round_create"),
+        Visit("round_create", state="errors", act=submit("Opret runde")),
+        Visit("round_detail", round_("open"), "open"),
+        Visit("round_detail", round_("open"), "found a review", query="?employee=1007"),
+        Visit("round_detail", round_("open"), "no one found", query="?employee=9999"),
+        Visit("round_detail", round_("closed"), "closed"),
+        Visit("round_detail", round_("draft"), "draft"),
+        Visit(
+            "round_participants",
+            round_("draft"),
+            "errors",
+            via="round_detail",
+            act=submit("Tilføj deltagere"),
+        ),
+        Visit("review_move", in_round("open", "anne")),
+        Visit("review_move", in_round("open", "anne"), "errors", act=submit("Skift leder")),
+        Visit("review_reopen", concluded_in_round),
+        Visit("review_reopen", concluded_in_round, "errors", act=submit("Genåbn")),
+    ],
+    "superuser": [
+        Visit("dashboard", state="no employee profile"),
+        Visit("round_detail", round_("open"), "open"),
+    ],
+}
+
+# URLs that are not pages one looks at, and why they are not swept as such.
+NOT_PAGES = {
+    "logout": "POST only; answers with a redirect to the login page",
+    "set_language": "POST only; answers with a redirect back",
+    "favicon": "the icon, not a page",
+    "round_open": "POST only; redirects to the round",
+    "round_close": "POST only; redirects to the round",
+    "review_pdf": "a PDF (tests/test_review_pdf.py)",
+    "catalogue_guide_pdf": "a PDF (tests/test_guide_pdf.py)",
+    "talk_start": "POST only; redirects to the talk",
+    "talk_focus": "POST only; redirects to the talk",
+    "talk_text": "POST only; redirects to the talk",
+    "talk_end": "POST only; redirects to the talk",
+    "talk_confirm": "POST only; redirects to the talk",
+    "goal_edit": "POST only; its errors are the talk page",
+    "goal_accept": "POST only; redirects to the talk",
+    "goal_delete": "POST only; redirects to the talk",
+    "goal_status": "POST only; redirects to the talk",
+    "prepare_text": "htmx fragment inside the preparation (tests/browser/test_htmx_announces.py)",
+    "prepare_level": "htmx fragment inside the preparation (tests/browser/test_htmx_announces.py)",
+    "prepare_share": "POST only; redirects to the preparation",
+    "prepare_take_back": "POST only; redirects to the preparation",
+    "reflection_share": "POST only; redirects to the reflections",
+}
+
+
+def url_names(patterns=None, namespace="") -> set[str]:
+    """Every named URL of the project outside Django admin (swept by test_admin_pages)."""
+    names = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace != "admin":
+                names |= url_names(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def test_the_sweep_covers_every_url():
+    swept = {visit.url_name for visits in PAGES.values() for visit in visits}
+    missing = url_names() - swept - set(NOT_PAGES)
+    assert not missing, (
+        f"New URLs that no persona visits in tests/browser/test_every_page.py: {sorted(missing)}."
+        " Add a Visit for each persona who opens it, or name it in NOT_PAGES with the reason."
+    )
+    assert not set(NOT_PAGES) - url_names(), "NOT_PAGES names a URL that no longer exists"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("persona", list(PAGES))
+def test_every_page_has_no_axe_violations(browser, live_server, persona):
+    world = build_world()
+    failures, weights = [], []
+    contexts = {}
+
+    def page_for(htmx):
+        if htmx not in contexts:
+            context = browser.new_context(locale="da-DK")
+            if not htmx:
+                context.route("**/htmx*.js", lambda route: route.abort())
+            page = context.new_page()
+            if persona != "anonymous":
+                log_in(page, live_server, PERSONAS[persona], DEMO_PASSWORD)
+                expect(page.get_by_role("heading", level=1)).to_be_visible()
+            contexts[htmx] = page
+        return contexts[htmx]
+
+    for visit in PAGES[persona]:
+        page = page_for(visit.htmx)
+        url = visit.url(world)
+        page.goto(live_server.url + url)
+        if visit.act:
+            visit.act(page, world)
+        label = f"{persona} · {visit.url_name or visit.path} · {visit.state or 'page'}"
+        weights.append((label, page_weight(page)))
+        try:
+            assert_accessible(page)
+        except AssertionError as violations:
+            failures.append(f"{label} ({url}):\n{violations}")
+    for page in contexts.values():
+        page.context.close()
+    write_weights(persona, weights)
+    assert not failures, "\n\n".join(failures)
+
+
+ENGLISH_PAGES = [
+    ("mette", "dashboard", lambda world: []),
+    ("mette", "prepare", review("anne")),
+    ("mette", "talk", review("bo")),
+    ("dorte", "talk", review("dorte")),
+    ("dorte", "reflection", review("dorte")),
+    ("hr", "round_detail", round_("open")),
+]
+# Danish words of the interface that must not show in the English one. The catalogue's own
+# text (competences, questions, "betyder, at …") is Danish content and stays Danish.
+DANISH_UI_WORDS = ["Forbered", "Samtalen", "Gem ", "Næste skridt", "Overblik", "Log ud", "Mål"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_english_interface_is_complete_and_accessible(browser, live_server):
+    world = build_world()
+    failures = []
+    pages = {}
+    for username, url_name, args in ENGLISH_PAGES:
+        if username not in pages:
+            context = browser.new_context(locale="en-GB")
+            context.add_cookies(
+                [{"name": "django_language", "value": "en", "url": live_server.url}]
+            )
+            pages[username] = page = context.new_page()
+            page.goto(f"{live_server.url}/login/")
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+        page = pages[username]
+        page.goto(live_server.url + reverse(url_name, args=args(world)))
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        chrome = " ".join(
+            page.locator(
+                "header, h1, h2, label, button, .next-step, .lead, th[scope=col], .state"
+            ).all_inner_texts()
+        )
+        leaked = [word for word in DANISH_UI_WORDS if word in chrome]
+        if leaked:
+            failures.append(f"{username} {url_name}: Danish in the English UI: {leaked}")
+        try:
+            assert_accessible(page)
+        except AssertionError as violations:
+            failures.append(f"{username} {url_name} (English):\n{violations}")
+    for page in pages.values():
+        page.context.close()
+    assert not failures, "\n\n".join(failures)
