@@ -183,7 +183,7 @@ def test_a_made_up_id_is_a_404_like_any_other_review(client, employee, review):
 # and writes that change the review under the matrix's feet (talk_start) or need a goal:
 # those are checked persona by persona in test_talk.py and test_prepare.py. Any other URL
 # must be in cases().
-NOT_IN_THE_MATRIX = {"login", "logout", "password_change_done", "set_language"} | {
+NOT_IN_THE_MATRIX = {"login", "logout", "password_change_done", "set_language", "favicon"} | {
     "talk_start",
     "talk_text",
     "prepare_share",
