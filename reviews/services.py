@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mus.models import Department, Person, User
+from notifications import outbox
 from reviews.models import Review, ReviewEvent, Round
 
 
@@ -18,7 +19,8 @@ class Opened:
 
 @transaction.atomic
 def open_round(round_: Round) -> Opened:
-    """Give every participant without one a review with their current manager.
+    """Give every participant without one a review with their current manager, and
+    tell each new one's employee and manager by e-mail.
 
     Safe to repeat and to race: the unique (round, employee) constraint makes a
     second review for the same person impossible, and existing ones are left alone.
@@ -36,6 +38,7 @@ def open_round(round_: Round) -> Opened:
     if round_.status == Round.Status.DRAFT:
         round_.status, round_.opened_at = Round.Status.OPEN, timezone.now()
         round_.save(update_fields=["status", "opened_at"])
+    outbox.queue_invitations(round_)
     return Opened(created=len(new), without_manager=[p for p in participants if not p.manager_id])
 
 

@@ -4,11 +4,14 @@ Each takes the ``ReviewAccess`` of the person acting and refuses what it does no
 with a message that says why; nothing is changed then.
 """
 
+import datetime
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import outbox
 from reviews.access import ReviewAccess
 from reviews.models import (
     EditConflictError,
@@ -35,6 +38,36 @@ def start_talk(access: ReviewAccess) -> None:
         shared_at=timezone.now()
     )
     access.review.move_to(State.TALK_STARTED, access.user)
+
+
+@transaction.atomic
+def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, place: str) -> bool:
+    """The manager sets or changes the talk's time and place; both receive the invitation
+    (an update, if there was one). Saving the same again sends nothing. True if changed."""
+    _require(access.can_schedule_talk)
+    review = access.review
+    if review.has_talk_time and (review.talk_at, review.talk_minutes, review.talk_place) == (
+        at,
+        minutes,
+        place,
+    ):
+        return False
+    _change_talk_time(review, talk_at=at, talk_minutes=minutes, talk_place=place)
+    return True
+
+
+@transaction.atomic
+def cancel_talk(access: ReviewAccess) -> None:
+    """The time no longer holds: both receive a cancellation for their calendars."""
+    _require(access.can_schedule_talk and access.review.has_talk_time)
+    _change_talk_time(access.review, talk_cancelled=True)
+
+
+def _change_talk_time(review: Review, **fields) -> None:
+    fields.setdefault("talk_cancelled", False)
+    Review.objects.filter(pk=review.pk).update(talk_sequence=F("talk_sequence") + 1, **fields)
+    review.refresh_from_db(fields=[*fields, "talk_sequence"])
+    outbox.queue_talk_time(review)
 
 
 @transaction.atomic

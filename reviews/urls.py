@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import preparing, review, rounds, talking
+from reviews.views import preparing, review, rounds, talk_time, talking
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/<int:pk>/open/", rounds.round_open, name="round_open"),
     path("rounds/<int:pk>/participants/", rounds.round_add_participants, name="round_participants"),
     path("rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("rounds/<int:pk>/reminders/", rounds.round_reminders, name="round_reminders"),
     path(
         "rounds/<int:pk>/reviews/<uuid:public_id>/manager/", rounds.review_move, name="review_move"
     ),
@@ -21,6 +22,13 @@ urlpatterns = [
     path("reviews/<uuid:public_id>/pdf/", review.review_pdf, name="review_pdf"),
     path("reviews/<uuid:public_id>/prepare/", preparing.prepare, name="prepare"),
     path("reviews/<uuid:public_id>/talk/", talking.talk, name="talk"),
+    path("reviews/<uuid:public_id>/talk-time/", talk_time.talk_time, name="talk_time"),
+    path(
+        "reviews/<uuid:public_id>/talk-time/cancel/",
+        talk_time.talk_time_cancel,
+        name="talk_time_cancel",
+    ),
+    path("reviews/<uuid:public_id>/talk.ics", talk_time.talk_ics, name="talk_ics"),
     path("reviews/<uuid:public_id>/reflection/", talking.reflection, name="reflection"),
     path(
         "reviews/<uuid:public_id>/reflection/share/",

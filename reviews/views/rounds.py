@@ -7,13 +7,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from notifications import outbox
 from reviews import access, progress, services
 from reviews import talk as talk_service
-from reviews.forms import MoveToManagerForm, ParticipantsForm, ReopenForm, RoundForm
+from reviews.forms import (
+    MoveToManagerForm,
+    ParticipantsForm,
+    ReminderScheduleForm,
+    ReopenForm,
+    RoundForm,
+)
 from reviews.models import State
 from reviews.views.common import run_write
 
@@ -35,6 +43,19 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/round_form.html", {"form": form})
 
 
+def _round_page(request, round_, **forms) -> HttpResponse:
+    """The round's page; a form that was refused comes back with its errors."""
+    context = {
+        "round": round_,
+        "progress": progress.round_progress(round_),
+        "participants_form": forms.get("participants_form") or ParticipantsForm(),
+        "reminder_form": forms.get("reminder_form") or ReminderScheduleForm(instance=round_),
+        "reminders_sent": outbox.sent_counts(round_),
+        "states": State.choices,
+    }
+    return render(request, "reviews/round_detail.html", context | forms)
+
+
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
@@ -46,18 +67,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if number
         else None
     )
-    return render(
-        request,
-        "reviews/round_detail.html",
-        {
-            "round": round_,
-            "progress": progress.round_progress(round_),
-            "participants_form": ParticipantsForm(),
-            "states": State.choices,
-            "searched": number,
-            "found": found,
-        },
-    )
+    return _round_page(request, round_, searched=number, found=found)
 
 
 def _report_opened(request, opened: services.Opened) -> None:
@@ -88,16 +98,7 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
     form = ParticipantsForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "reviews/round_detail.html",
-            {
-                "round": round_,
-                "progress": progress.round_progress(round_),
-                "participants_form": form,
-                "states": State.choices,
-            },
-        )
+        return _round_page(request, round_, participants_form=form)
     try:
         opened = services.add_participants(
             round_, form.cleaned_data["departments"], form.cleaned_data["people"]
@@ -110,6 +111,19 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The participants were added."))
     return redirect("round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR changes when the round reminds those who have not prepared."""
+    round_ = access.round_for_hr(request.user, pk)
+    form = ReminderScheduleForm(request.POST, instance=round_)
+    if not form.is_valid():
+        return _round_page(request, round_, reminder_form=form)
+    if run_write(request, round_.check_accepts_changes, _("The reminder schedule is saved.")):
+        form.save()
+    return redirect(reverse("round_detail", args=[pk]) + "#reminders-heading")
 
 
 @login_required
