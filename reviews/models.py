@@ -9,7 +9,7 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, int_list_validator
+from django.core.validators import MaxValueValidator, MinValueValidator, int_list_validator
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -76,7 +76,7 @@ class Round(models.Model):
         null=True,
         blank=True,
         default=1,
-        validators=[MaxValueValidator(365)],
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Days after the deadline. Empty: no reminders once it has passed."),
     )
     overdue_reminder_every = models.PositiveSmallIntegerField(
@@ -84,7 +84,7 @@ class Round(models.Model):
         null=True,
         blank=True,
         default=7,
-        validators=[MaxValueValidator(365)],
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Days between reminders while overdue, until the talks end. Empty: once."),
     )
 

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from notifications import outbox, sending
 from notifications.models import Notice
@@ -38,6 +38,7 @@ def open_on(kl_catalogue, kl_questions, office, django_capture_on_commit_callbac
         round_.departments.add(office)
         with at(day), django_capture_on_commit_callbacks(execute=True):
             services.open_round(round_)
+        round_.refresh_from_db()
         return round_
 
     return open_
@@ -130,7 +131,9 @@ def test_a_round_through_its_whole_schedule(open_on, employee, colleague, manage
         ],
         datetime.date(2027, 2, 9): [("bo", overdue)],
     }
-    assert Notice.objects.filter(status=Notice.Status.SENT).count() == 3 + 4 + 3 + 3 + 1
+    # One notice per person and review: Mette's e-mails each carry two.
+    assert Notice.objects.filter(status=Notice.Status.SENT).count() == 4 + 4 + 3 + 3 + 1
+    assert not Notice.objects.exclude(status=Notice.Status.SENT).exists()
 
 
 def test_the_manager_of_many_gets_one_email_listing_them(
@@ -169,3 +172,132 @@ def test_nobody_is_reminded_to_prepare_when_nobody_fills_in(open_on, employee, m
     assert f"/reviews/{round_.reviews.get(employee=employee).public_id}/" in told.body
     for day in (datetime.date(2027, 1, 18), datetime.date(2027, 2, 2)):
         assert run_day(day) == []
+
+
+def test_a_reminder_missed_while_nothing_ran_is_sent_late_but_only_the_latest(
+    open_on, employee, colleague, manager, mailoutbox
+):
+    open_on()
+    # Nothing ran from 17 January to 3 February: one reminder, the overdue one, not three.
+    assert run_day(datetime.date(2027, 2, 3)) == [
+        ("anne", "Din forberedelse til MUS skulle have været klar 1. februar 2027"),
+        ("bo", "Din forberedelse til MUS skulle have været klar 1. februar 2027"),
+        ("mette", "Din forberedelse til 2 MUS-samtaler skulle have været klar 1. februar 2027"),
+    ]
+    assert run_day(datetime.date(2027, 2, 4)) == []
+
+
+def test_someone_added_to_an_open_round_is_told_and_then_reminded_on_the_next_day(
+    open_on, office, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    round_ = open_on()
+    dina = make_person("dina", office, manager=manager, first_name="Dina")
+    mailoutbox.clear()
+    with at(datetime.date(2027, 1, 18), hour=9), django_capture_on_commit_callbacks(execute=True):
+        services.add_participants(round_, [], [dina])
+    assert sent() == [
+        ("dina", "Din MUS i MUS 2027"),
+        ("mette", "MUS 2027: den MUS-samtale, du skal holde"),
+    ]
+    # The reminders of that day are not for Dina: she has just been told.
+    assert ("dina", "Påmindelse: Forbered din MUS senest 1. februar 2027") not in run_day(
+        datetime.date(2027, 1, 18)
+    )
+    assert ("dina", "Påmindelse: Forbered din MUS senest 1. februar 2027") in run_day(
+        datetime.date(2027, 1, 30)
+    )
+
+
+def test_a_closed_round_reminds_no_one(open_on, employee, mailoutbox):
+    round_ = open_on()
+    services.close_round(round_)
+    assert run_day(datetime.date(2027, 1, 18)) == []
+
+
+def test_two_claims_of_the_same_notices_get_them_once(open_on, employee, colleague, manager):
+    open_on(day=datetime.date(2027, 1, 4))
+    Notice.objects.update(status=Notice.Status.PENDING)
+    first, second = sending.claim(manager.pk), sending.claim(manager.pk)
+    assert len(first) == 2
+    assert second == []
+
+
+def test_someone_without_an_email_address_is_skipped_and_the_rest_are_told(
+    open_on, employee, colleague, mailoutbox
+):
+    colleague.user.email = ""
+    colleague.user.save()
+    open_on()
+    assert [login for login, _subject in sent()] == ["anne", "mette"]
+    skipped = Notice.objects.get(recipient=colleague)
+    assert (skipped.status, skipped.note) == (Notice.Status.SKIPPED, "no e-mail address")
+
+
+def test_a_reminder_follows_the_review_to_its_new_manager(
+    open_on, employee, colleague, manager, other_manager, hr_user, mailoutbox
+):
+    round_ = open_on()
+    review = round_.reviews.get(employee=employee)
+    with at(datetime.date(2027, 1, 18)):
+        outbox.queue_due_reminders(datetime.date(2027, 1, 18))
+    services.move_to_manager(review, other_manager, "Ny organisering", hr_user)
+    mailoutbox.clear()
+    with at(datetime.date(2027, 1, 18)):
+        sending.send_pending(manager.pk)
+    # Mette is no longer Anne's manager: her e-mail lists only Bo.
+    (letter,) = mailoutbox
+    assert "Anne" not in letter.body
+    assert "- Bo: " in letter.body
+    note = Notice.objects.get(review=review, party="manager", occasion="2027-01-18").note
+    assert note == "no longer a party to the review"
+
+
+def test_emails_carry_no_contents_of_the_talk(open_on, employee, manager, mailoutbox):
+    from competencies.models import Question
+
+    round_ = open_on()
+    review = round_.reviews.get(employee=employee)
+    access = access_to(employee.user, review)
+    question = Question.objects.filter(theme__question_set=round_.question_set).first()
+    preparation.save_answer(access, question, "Mit fortrolige svar om min leder", 0)
+    with at(datetime.date(2027, 1, 18)):
+        call_command("send_reminders", stdout=StringIO())
+    bodies = " ".join(m.subject + m.body for m in mailoutbox)
+    assert "Påmindelse" in bodies
+    assert "fortrolige" not in bodies
+
+
+def test_the_emails_are_danish_name_the_recipient_and_link_to_the_page_to_act_on(
+    open_on, employee, manager, mailoutbox
+):
+    round_ = open_on()
+    review = round_.reviews.get(employee=employee)
+    letter = next(m for m in mailoutbox if m.to == ["Anne Andersen <anne@kommune.example.dk>"])
+    assert letter.body.startswith("Kære Anne Andersen\n\n")
+    assert "HR har åbnet runden MUS 2027" in letter.body
+    assert "Forbered dig senest mandag 1. februar 2027" in letter.body
+    assert f"Forbered dig her: http://127.0.0.1:8000/reviews/{review.public_id}/prepare/" in (
+        letter.body
+    )
+    assert letter.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert letter.from_email == "MUS <mus@localhost>"
+
+
+def test_links_use_the_site_url(open_on, employee, mailoutbox, settings):
+    settings.SITE_URL = "https://mus.kommune.dk"
+    open_on()
+    assert all("https://mus.kommune.dk/reviews/" in m.body for m in mailoutbox)
+
+
+def test_the_command_refuses_a_date_it_cannot_read(db):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--today", "18-01-2027")
+
+
+def test_the_command_runs_for_a_given_day(open_on, employee, colleague, mailoutbox):
+    open_on()
+    out = StringIO()
+    with at(datetime.date(2027, 1, 18)):
+        call_command("send_reminders", "--today", "2027-01-30", stdout=out)
+    assert out.getvalue().startswith("2027-01-30: 4 reminders queued")
+    assert Notice.objects.filter(occasion="2027-01-30").count() == 4
