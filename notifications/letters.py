@@ -201,6 +201,7 @@ def _talk(group: list[Notice], today) -> EmailMessage:
         subtype="calendar",
         charset="utf-8",
         params={"method": method},
+        cte="base64",  # safe through any mail server, whatever the names' letters
         disposition="attachment",
         filename="invitation.ics",
     )

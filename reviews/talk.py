@@ -59,7 +59,9 @@ def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, pla
 @transaction.atomic
 def cancel_talk(access: ReviewAccess) -> None:
     """The time no longer holds: both receive a cancellation for their calendars."""
-    _require(access.can_schedule_talk and access.review.has_talk_time)
+    _require(access.can_schedule_talk)
+    if not access.review.has_talk_time:
+        raise LockedError(_("No time is set for the talk, so there is nothing to cancel."))
     _change_talk_time(access.review, talk_cancelled=True)
 
 
