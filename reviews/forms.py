@@ -72,6 +72,13 @@ class ParticipantsForm(forms.Form):
 REMINDER_FIELDS = ["reminder_days_before", "overdue_reminder_after", "overdue_reminder_every"]
 
 
+class DaysInput(forms.TextInput):
+    """Days as one reads them, "14, 2", though stored as "14,2"."""
+
+    def format_value(self, value):
+        return re.sub(r",(?=\S)", ", ", value) if isinstance(value, str) else value
+
+
 class ReminderScheduleForm(forms.ModelForm):
     """When a round reminds those who have not prepared: HR sets it on the round's page."""
 
@@ -79,9 +86,13 @@ class ReminderScheduleForm(forms.ModelForm):
         model = Round
         fields = REMINDER_FIELDS
         widgets = {
-            "reminder_days_before": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "overdue_reminder_after": forms.NumberInput(attrs={"min": 1, "max": 365}),
-            "overdue_reminder_every": forms.NumberInput(attrs={"min": 1, "max": 365}),
+            "reminder_days_before": DaysInput(attrs={"class": "short"}),
+            "overdue_reminder_after": forms.NumberInput(
+                attrs={"min": 1, "max": 365, "class": "short"}
+            ),
+            "overdue_reminder_every": forms.NumberInput(
+                attrs={"min": 1, "max": 365, "class": "short"}
+            ),
         }
 
     def clean_reminder_days_before(self):

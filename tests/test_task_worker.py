@@ -99,9 +99,7 @@ def test_the_worker_sends_each_email_once_however_often_it_runs(opened, employee
     assert recipients() == ["anne", "bo", "mette"]
 
 
-def test_a_reminder_no_longer_needed_when_the_worker_comes_is_not_sent(
-    opened, employee, colleague
-):
+def test_a_reminder_no_longer_needed_when_the_worker_comes_is_not_sent(opened, employee, colleague):
     from reviews import preparation
     from reviews.access import access_to
 
@@ -217,7 +215,7 @@ def test_two_workers_at_once_send_each_email_once(kl_catalogue, kl_questions, of
             worker.start()
         for worker in workers:
             worker.join(timeout=120)
-    ran_by = [ids for ids in DBTaskResult.objects.values_list("worker_ids", flat=True)]
+    ran_by = list(DBTaskResult.objects.values_list("worker_ids", flat=True))
     assert {worker for ids in ran_by for worker in ids} == {"worker-0", "worker-1"}
     # 30 employees and 3 managers (each one e-mail listing their 10), exactly once.
     people = recipients()
