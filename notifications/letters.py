@@ -64,7 +64,8 @@ def _why_not(notice: Notice, today: datetime.date, shared, invited) -> str:
             or key in shared
         ):
             return "prepared"
-        if notice.due_on != round_.reminder_due_on(today):
+        latest = round_.reminder_due_on(today)
+        if latest and notice.due_on < latest:
             return "superseded by a later reminder"
     return ""
 
@@ -138,6 +139,8 @@ def _reminder(group: list[Notice], today) -> EmailMessage:
     first = group[0]
     round_, recipient = first.review.round, first.recipient
     deadline = round_.preparation_deadline
+    # Sent late, it speaks of today; queued ahead (send_reminders --today), of its own day.
+    today = max(today, first.due_on)
     context = {
         "round": round_,
         "party": first.party,

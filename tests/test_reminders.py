@@ -300,4 +300,7 @@ def test_the_command_runs_for_a_given_day(open_on, employee, colleague, mailoutb
     with at(datetime.date(2027, 1, 18)):
         call_command("send_reminders", "--today", "2027-01-30", stdout=out)
     assert out.getvalue().startswith("2027-01-30: 4 reminders queued")
-    assert Notice.objects.filter(occasion="2027-01-30").count() == 4
+    assert Notice.objects.filter(occasion="2027-01-30", status=Notice.Status.SENT).count() == 4
+    # Sent ahead of its day, a reminder speaks of its own day.
+    letter = next(m for m in mailoutbox if m.to[0].startswith("Anne"))
+    assert "Fristen er mandag 1. februar 2027, om 2 dage." in letter.body
