@@ -296,6 +296,7 @@ def test_the_command_refuses_a_date_it_cannot_read(db):
 
 def test_the_command_runs_for_a_given_day(open_on, employee, colleague, mailoutbox):
     open_on()
+    mailoutbox.clear()
     out = StringIO()
     with at(datetime.date(2027, 1, 18)):
         call_command("send_reminders", "--today", "2027-01-30", stdout=out)
