@@ -1,6 +1,9 @@
 """Writing down what is owed: the notices the round's opening, the daily reminder run and
 a change of the talk's time create. Each is created once (its unique occasion) and sent
-by a worker after the transaction that created it has committed."""
+by a worker after the transaction that created it has committed.
+
+The notices are the record; a task only wakes a worker up. Should enqueuing fail after
+the commit, the notices still wait, and the next daily run hands them to a worker."""
 
 import datetime
 
@@ -43,7 +46,7 @@ def queue_invitations(round_: Round) -> None:
     if notices:
         _create(notices)
         # One task fans out the sending, so that opening a round for thousands is quick.
-        transaction.on_commit(dispatch_notices.enqueue)
+        transaction.on_commit(dispatch_notices.enqueue, robust=True)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -108,7 +111,9 @@ def queue_talk_time(review: Review) -> None:
             )
         ]
     )
-    transaction.on_commit(lambda: enqueue_for([review.employee_id, review.manager_id]))
+    transaction.on_commit(
+        lambda: enqueue_for([review.employee_id, review.manager_id]), robust=True
+    )
 
 
 def sent_counts(round_: Round) -> dict[str, int]:

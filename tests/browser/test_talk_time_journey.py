@@ -18,6 +18,21 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 WHEN = "tirsdag 16. februar 2027 kl. 10:00–11:00"
 
 
+@pytest.fixture
+def new_page(browser):
+    """A page in a context of its own (one person's browser), closed after the test so that
+    no connection outlives it."""
+    contexts = []
+
+    def open_(javascript=True):
+        contexts.append(browser.new_context(java_script_enabled=javascript))
+        return contexts[-1].new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
 def check_axe(page, javascript):
     # axe-core runs as JavaScript in the page: the same pages are checked in the run with it.
     if javascript:
@@ -25,9 +40,9 @@ def check_axe(page, javascript):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
-def test_the_manager_sets_the_time_and_both_see_it(browser, live_server, review, javascript):
+def test_the_manager_sets_the_time_and_both_see_it(new_page, live_server, review, javascript):
     mail.outbox.clear()  # the round's opening
-    mette = browser.new_context(java_script_enabled=javascript).new_page()
+    mette = new_page(javascript)
     log_in(mette, live_server, "mette")
     mette.goto(f"{live_server.url}/reviews/{review.public_id}/")
     expect(mette.get_by_text("Ikke aftalt endnu")).to_be_visible()
@@ -60,7 +75,7 @@ def test_the_manager_sets_the_time_and_both_see_it(browser, live_server, review,
     assert talk.talk_at == datetime.datetime(2027, 2, 16, 10, 0, tzinfo=copenhagen)
     assert sorted(m.to[0].split(" <")[0] for m in mail.outbox) == ["Anne Andersen", "Mette Madsen"]
 
-    anne = browser.new_context(java_script_enabled=javascript).new_page()
+    anne = new_page(javascript)
     log_in(anne, live_server, "anne")
     card = anne.locator(".review-card")
     expect(card).to_contain_text(WHEN)
