@@ -25,7 +25,8 @@ def new_page(browser):
     contexts = []
 
     def open_(javascript=True):
-        contexts.append(browser.new_context(java_script_enabled=javascript))
+        # A Danish browser, so the date and time fields read as they will for users.
+        contexts.append(browser.new_context(java_script_enabled=javascript, locale="da-DK"))
         return contexts[-1].new_page()
 
     yield open_
