@@ -25,7 +25,7 @@ def new_page(browser):
     contexts = []
 
     def open_(javascript=True):
-        # A Danish browser, so the date and time fields read as they will for users.
+        # A Danish browser, as most users have (it asks for Danish pages).
         contexts.append(browser.new_context(java_script_enabled=javascript, locale="da-DK"))
         return contexts[-1].new_page()
 
