@@ -24,6 +24,8 @@ help:
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make worker send e-mail: run the task worker (console e-mail in development)"
 	@echo "make lint   ruff"
+	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
+	@echo "make loadtest   50 simulated users for 60 s against gunicorn + PostgreSQL, with faults"
 
 $(BIN)/python:
 	@python=$$($(find_python)) || { \
@@ -82,3 +84,22 @@ lint: $(VENV)/.installed
 .PHONY: translations
 translations: $(VENV)/.installed
 	DEBUG=1 $(MANAGE) makemessages -l da --ignore=.venv --ignore=tests --no-wrap
+
+# Back up the database DATABASE_URL names into backups/, or restore a backup into a fresh
+# (empty) database: docs/backup.md.
+.PHONY: backup
+backup: $(VENV)/.installed
+	$(MANAGE) backup --output-dir backups
+
+.PHONY: restore
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=backups/mus-….dump"; exit 1; }
+	$(MANAGE) restore "$(BACKUP)"
+	$(MANAGE) migrate --noinput
+
+# 50 simulated users for 60 s against gunicorn and a throwaway PostgreSQL of its own
+# (port 5471), one worker killed and the database restarted on the way; prints the
+# figures and checks that every acknowledged save is stored. Runs as root; loopback only.
+.PHONY: loadtest
+loadtest: $(VENV)/.installed messages
+	$(BIN)/python -m loadtest.run

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from competencies.models import Catalogue, CatalogueText, Competence, QuestionSet
 from competencies.wheel import COLOURS, Level, Tooth, render_wheel
 from mus.pdf import pdf_response, render_pdf
+from mus.posted import whole_number
 
 # Ruled lines to write on by hand, per answer.
 ANSWER_LINES = 4
@@ -33,9 +34,9 @@ def _question_set(request: HttpRequest, catalogue: Catalogue) -> QuestionSet | N
     wanted = request.GET.get("questions")
     if wanted is None:
         return question_sets.filter(name=catalogue.name, version=catalogue.version).first()
-    if not wanted.isdigit():
+    if (pk := whole_number(wanted)) is None:
         raise Http404
-    return get_object_or_404(question_sets, pk=int(wanted))
+    return get_object_or_404(question_sets, pk=pk)
 
 
 def _wheel(catalogue: Catalogue, competences: list[Competence]) -> str:

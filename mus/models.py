@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mus.fields import WrittenLine
+
 HR_GROUP = "HR"
 
 
@@ -44,7 +46,7 @@ class Department(models.Model):
         CENTRE = "center", _("Centre (center)")
         OFFICE = "kontor", _("Office (kontor)")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = WrittenLine(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -77,8 +79,8 @@ class Person(models.Model):
     user = models.OneToOneField(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="person"
     )
-    employee_number = models.CharField(_("employee number"), max_length=32, unique=True)
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    employee_number = WrittenLine(_("employee number"), max_length=32, unique=True)
+    job_title = WrittenLine(_("job title"), max_length=200, blank=True)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="people"
     )

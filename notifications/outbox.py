@@ -111,9 +111,7 @@ def queue_talk_time(review: Review) -> None:
             )
         ]
     )
-    transaction.on_commit(
-        lambda: enqueue_for([review.employee_id, review.manager_id]), robust=True
-    )
+    transaction.on_commit(lambda: enqueue_for([review.employee_id, review.manager_id]), robust=True)
 
 
 def sent_counts(round_: Round) -> dict[str, int]:

@@ -57,6 +57,21 @@ class ReviewAccess:
     preparations: dict[str, Preparation] = field(default_factory=dict)
     user: User | None = None  # who is acting, for the review's history
 
+    def lock(self) -> None:
+        """Re-read the review's state and the preparations under the review's row lock.
+
+        Every write whose permission depends on them calls this first, inside its
+        transaction: two such writes to one review then run one after the other, and the
+        second decides on what the first left (two tabs' first marks, sharing while the
+        manager starts the talk, both sharing at once).
+        """
+        self.review.lock()
+        if self.party:
+            self.preparations.clear()
+            self.preparations.update(
+                {p.party: p for p in Preparation.objects.filter(review=self.review)}
+            )
+
     @property
     def other_party(self) -> Party | None:
         if self.party is None:

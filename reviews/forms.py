@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mus.fields import no_control_characters, no_control_characters_in_line
 from mus.models import Department, Person
 from reviews.models import Goal, Round
 
@@ -145,7 +146,10 @@ class RoundForm(ParticipantsForm, ReminderScheduleForm):
 class MoveToManagerForm(forms.Form):
     manager = forms.CharField(label=_("New manager’s employee number"), max_length=32)
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        validators=[no_control_characters],
     )
 
     def __init__(self, *args, review, **kwargs):
@@ -182,6 +186,7 @@ class ReopenForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
+        validators=[no_control_characters],
         help_text=_("Recorded in the review’s history, which the employee can read."),
     )
 
@@ -207,6 +212,7 @@ class TalkTimeForm(forms.Form):
     place = forms.CharField(
         label=_("Place"),
         max_length=200,
+        validators=[no_control_characters_in_line],
         help_text=_("A meeting room, an address or a link to a video meeting."),
     )
 
@@ -241,3 +247,11 @@ class TalkTimeForm(forms.Form):
         round_ = self.review.round
         day = self.cleaned_data["at"].date()
         return not round_.talks_start <= day <= round_.talks_end
+
+
+class FindReviewForm(forms.Form):
+    """HR looks up one review of a round by the employee's number."""
+
+    employee = forms.CharField(
+        max_length=32, required=False, validators=[no_control_characters_in_line]
+    )

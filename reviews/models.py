@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Catalogue, QuestionSet
 from competencies.wheel import Level
+from mus.fields import WrittenLine, WrittenText
 from mus.models import Department, Person, User
 
 
@@ -35,7 +36,7 @@ class Round(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = WrittenLine(_("name"), max_length=200, unique=True)
     catalogue = models.ForeignKey(
         Catalogue, verbose_name=_("catalogue"), on_delete=models.PROTECT, related_name="rounds"
     )
@@ -229,6 +230,7 @@ class VersionedText(models.Model):
         abstract = True
 
     def save_text(self, field: str, text: str, base_version: int) -> None:
+        text = self._meta.get_field(field).clean(text, self)  # length, control characters
         counter = f"{field}_version"
         updated = (
             type(self)
@@ -269,18 +271,18 @@ class Review(VersionedText):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     state_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     # The talk: notes both may write, and the manager's summary of what was agreed.
-    talk_notes = models.TextField(_("talk notes"), blank=True, max_length=20000)
+    talk_notes = WrittenText(_("talk notes"), blank=True, max_length=20000)
     talk_notes_version = models.PositiveIntegerField(default=0)
-    summary = models.TextField(_("summary"), blank=True, max_length=20000)
+    summary = WrittenText(_("summary"), blank=True, max_length=20000)
     summary_version = models.PositiveIntegerField(default=0)
     # The employee confirms that the talk took place, which is not agreeing to everything.
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    disagreement = models.TextField(_("disagreement"), blank=True, max_length=4000)
+    disagreement = WrittenText(_("disagreement"), blank=True, max_length=4000)
     # The talk in the calendar: the manager sets it, both get an invitation. A cancelled
     # time is kept, so that the cancellation names the meeting it cancels.
     talk_at = models.DateTimeField(_("time of the talk"), null=True, blank=True)
     talk_minutes = models.PositiveSmallIntegerField(_("duration in minutes"), default=60)
-    talk_place = models.CharField(_("place"), max_length=200, blank=True)
+    talk_place = WrittenLine(_("place"), max_length=200, blank=True)
     talk_cancelled = models.BooleanField(_("talk cancelled"), default=False)
     # RFC 5545's SEQUENCE: raised by every change, so calendars replace the older version.
     talk_sequence = models.PositiveIntegerField(default=0)
@@ -299,6 +301,17 @@ class Review(VersionedText):
 
     def __str__(self):
         return f"{self.round} · {self.employee}"
+
+    def lock(self) -> None:
+        """Re-read the state, holding the review's row lock until the transaction ends.
+
+        Writes whose permission depends on the state call this first, so that two of
+        them on one review run one after the other instead of deciding on the same old
+        state. Readers are not blocked (and SQLite runs one write at a time anyway).
+        """
+        self.state = (
+            Review.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
+        )
 
     def move_to(self, state: str, actor: User | None = None, note: str = "") -> None:
         """Move along the cycle, or refuse with a message and change nothing.
@@ -369,11 +382,14 @@ class ReviewEvent(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # None: the system moved it (a party's first save starts the preparation).
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     old = models.CharField(max_length=200, blank=True)
     new = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
+    note = WrittenText(blank=True)
 
     class Meta:
         ordering = ["at"]
@@ -419,7 +435,7 @@ class Answer(VersionedText):
     question = models.ForeignKey(
         "competencies.Question", on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("answer"), blank=True, max_length=10000)
+    text = WrittenText(_("answer"), blank=True, max_length=10000)
     text_version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -441,10 +457,10 @@ class Mark(VersionedText):
         "competencies.Competence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     slot = models.PositiveSmallIntegerField(null=True, blank=True)
-    name = models.CharField(_("own competence"), max_length=100, blank=True)
+    name = WrittenLine(_("own competence"), max_length=100, blank=True)
     name_version = models.PositiveIntegerField(default=0)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)
-    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note = WrittenText(_("note"), blank=True, max_length=2000)
     note_version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -477,7 +493,7 @@ class FocusArea(models.Model):
     competence = models.ForeignKey(
         "competencies.Competence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(
+    name = WrittenLine(
         _("own competence"),
         max_length=100,
         blank=True,
@@ -511,9 +527,9 @@ class Goal(models.Model):
         DONE = "done", _("Done")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(_("goal"), max_length=300)
-    actions = models.TextField(_("actions"), blank=True, max_length=4000)
-    responsible = models.TextField(_("who does what"), blank=True, max_length=2000)
+    title = WrittenLine(_("goal"), max_length=300)
+    actions = WrittenText(_("actions"), blank=True, max_length=4000)
+    responsible = WrittenText(_("who does what"), blank=True, max_length=2000)
     due = models.DateField(_("by when"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
@@ -540,19 +556,19 @@ class Reflection(VersionedText):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reflections")
     party = models.CharField(max_length=10, choices=Party.choices)
     # "Pointer til fastholdelse", by the booklet's six aspects, then the longer view.
-    role = models.TextField(_("role/function"), blank=True, max_length=4000)
+    role = WrittenText(_("role/function"), blank=True, max_length=4000)
     role_version = models.PositiveIntegerField(default=0)
-    behaviour = models.TextField(_("behaviour"), blank=True, max_length=4000)
+    behaviour = WrittenText(_("behaviour"), blank=True, max_length=4000)
     behaviour_version = models.PositiveIntegerField(default=0)
-    competences = models.TextField(_("competences"), blank=True, max_length=4000)
+    competences = WrittenText(_("competences"), blank=True, max_length=4000)
     competences_version = models.PositiveIntegerField(default=0)
-    development = models.TextField(_("competence development"), blank=True, max_length=4000)
+    development = WrittenText(_("competence development"), blank=True, max_length=4000)
     development_version = models.PositiveIntegerField(default=0)
-    activities = models.TextField(_("concrete activities"), blank=True, max_length=4000)
+    activities = WrittenText(_("concrete activities"), blank=True, max_length=4000)
     activities_version = models.PositiveIntegerField(default=0)
-    other = models.TextField(_("other"), blank=True, max_length=4000)
+    other = WrittenText(_("other"), blank=True, max_length=4000)
     other_version = models.PositiveIntegerField(default=0)
-    longer_term = models.TextField(_("longer-term considerations"), blank=True, max_length=4000)
+    longer_term = WrittenText(_("longer-term considerations"), blank=True, max_length=4000)
     longer_term_version = models.PositiveIntegerField(default=0)
     shared_at = models.DateTimeField(null=True, blank=True)
 

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from competencies.models import Competence, Question, Theme
 from competencies.wheel import Level, Tooth
 from competencies.wheel import Mark as WheelMark
+from mus.posted import whole_number
 from reviews.access import ReviewAccess, preparing_parties
 from reviews.models import Answer, LockedError, Mark, Preparation, Review, State
 
 
 def _own_preparation(access: ReviewAccess) -> Preparation:
     """The writer's preparation, begun on their first write (which starts the review)."""
+    access.lock()
     if not access.can_prepare:
         if access.own_preparation and access.own_preparation.is_shared:
             raise LockedError(_("You have shared your preparation, so it can no longer change."))
@@ -113,10 +115,9 @@ def question_of(review: Review, question_id: int) -> Question:
 def _mark_of(preparation: Preparation, key: str) -> Mark:
     """The mark for a tooth: "c<competence id>" of the round's catalogue or "s<slot>"."""
     review = preparation.review
-    kind, number = key[:1], key[1:]
-    if not number.isdigit():
+    kind, number = key[:1], whole_number(key[1:])
+    if number is None:
         raise Http404
-    number = int(number)
     if kind == "c":
         if not Competence.objects.filter(
             pk=number, catalogue_id=review.round.catalogue_id
@@ -174,6 +175,7 @@ def share(access: ReviewAccess) -> None:
 
 @transaction.atomic
 def take_back(access: ReviewAccess) -> None:
+    access.lock()
     if not access.can_take_back:
         raise LockedError(
             _("Your preparation has been seen, so sharing it can no longer be taken back.")
@@ -198,7 +200,7 @@ def saved_text(access: ReviewAccess, name: str) -> str:
     if own is None:
         return ""
     if kind == "answer":
-        answer = own.answers.filter(question_id=rest if rest.isdigit() else None).first()
+        answer = own.answers.filter(question_id=whole_number(rest)).first()
         return answer.text if answer else ""
     mark = next((m for m in own.marks.all() if m.key == rest), None)
     return getattr(mark, kind, "") if mark else ""

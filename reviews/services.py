@@ -17,15 +17,21 @@ class Opened:
     without_manager: list[Person]
 
 
+def _locked(round_: Round) -> Round:
+    """The round as it is now, its row locked until the transaction ends."""
+    return Round.objects.select_for_update().get(pk=round_.pk)
+
+
 @transaction.atomic
 def open_round(round_: Round) -> Opened:
     """Give every participant without one a review with their current manager, and
     tell each new one's employee and manager by e-mail.
 
-    Safe to repeat and to race: the unique (round, employee) constraint makes a
-    second review for the same person impossible, and existing ones are left alone.
+    Safe to repeat and to race: the round's row lock makes openings and additions
+    run one after the other, the unique (round, employee) constraint makes a second
+    review for the same person impossible, and existing ones are left alone.
     """
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = _locked(round_)
     round_.check_accepts_changes()
     participants = list(round_.participants().select_related("user"))
     have_review = set(round_.reviews.values_list("employee_id", flat=True))
@@ -46,7 +52,12 @@ def open_round(round_: Round) -> Opened:
 def add_participants(
     round_: Round, departments: list[Department], people: list[Person]
 ) -> Opened | None:
-    """Widen a round's selection; an open round gets the new people's reviews at once."""
+    """Widen a round's selection; an open round gets the new people's reviews at once.
+
+    Under the round's lock, so that an opening at the same moment either sees the new
+    people or has finished before and they are given their reviews here.
+    """
+    round_ = _locked(round_)
     round_.check_accepts_changes()
     round_.departments.add(*departments)
     round_.people.add(*people)
@@ -57,6 +68,7 @@ def add_participants(
 
 @transaction.atomic
 def close_round(round_: Round) -> None:
+    round_ = _locked(round_)
     round_.check_accepts_changes()
     round_.status, round_.closed_at = Round.Status.CLOSED, timezone.now()
     round_.save(update_fields=["status", "closed_at"])

@@ -6,6 +6,7 @@ with a message that says why; nothing is changed then.
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +19,7 @@ from reviews.models import (
     FocusArea,
     Goal,
     LockedError,
+    Party,
     Preparation,
     Reflection,
     Review,
@@ -30,10 +32,16 @@ def _require(allowed: bool) -> None:
         raise LockedError(_("This review can no longer be changed here."))
 
 
+def _locked(access: ReviewAccess) -> ReviewAccess:
+    """The access re-read under the review's lock: the state it allows is the current one."""
+    access.lock()
+    return access
+
+
 @transaction.atomic
 def start_talk(access: ReviewAccess) -> None:
     """The manager starts the talk: both preparations are locked and lie open to both."""
-    _require(access.can_start_talk)
+    _require(_locked(access).can_start_talk)
     Preparation.objects.filter(review=access.review, shared_at__isnull=True).update(
         shared_at=timezone.now()
     )
@@ -44,7 +52,7 @@ def start_talk(access: ReviewAccess) -> None:
 def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, place: str) -> bool:
     """The manager sets or changes the talk's time and place; both receive the invitation
     (an update, if there was one). Saving the same again sends nothing. True if changed."""
-    _require(access.can_schedule_talk)
+    _require(_locked_talk_time(access).can_schedule_talk)
     review = access.review
     if review.has_talk_time and (review.talk_at, review.talk_minutes, review.talk_place) == (
         at,
@@ -59,10 +67,20 @@ def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, pla
 @transaction.atomic
 def cancel_talk(access: ReviewAccess) -> None:
     """The time no longer holds: both receive a cancellation for their calendars."""
-    _require(access.can_schedule_talk)
+    _require(_locked_talk_time(access).can_schedule_talk)
     if not access.review.has_talk_time:
         raise LockedError(_("No time is set for the talk, so there is nothing to cancel."))
     _change_talk_time(access.review, talk_cancelled=True)
+
+
+TALK_TIME_FIELDS = ["talk_at", "talk_minutes", "talk_place", "talk_cancelled", "talk_sequence"]
+
+
+def _locked_talk_time(access: ReviewAccess) -> ReviewAccess:
+    """Under the review's lock, with its talk time as it is now: two changes at once (two
+    tabs) run one after the other, each sending its own version."""
+    _locked(access).review.refresh_from_db(fields=TALK_TIME_FIELDS)
+    return access
 
 
 def _change_talk_time(review: Review, **fields) -> None:
@@ -75,7 +93,7 @@ def _change_talk_time(review: Review, **fields) -> None:
 @transaction.atomic
 def set_focus_areas(access: ReviewAccess, chosen: list[tuple[int | None, str]]) -> None:
     """The agreed focus areas: catalogue competences by id, own ones by name."""
-    _require(access.can_talk)
+    _require(_locked(access).can_talk)
     FocusArea.objects.filter(review=access.review).delete()
     FocusArea.objects.bulk_create(
         FocusArea(review=access.review, competence_id=competence_id, name=name, position=i)
@@ -88,9 +106,13 @@ def _accepted_field(access: ReviewAccess) -> str:
 
 
 @transaction.atomic
-def save_goal(access: ReviewAccess, goal: Goal) -> Goal:
-    """A new or reworded goal. The writer accepts their own wording; the other is asked again."""
-    _require(access.can_talk)
+def save_goal(access: ReviewAccess, goal: Goal, wording: int = 0) -> Goal:
+    """A new or reworded goal. The writer accepts their own wording; the other is asked again.
+
+    A rewording names the wording it started from: if the other party changed (or
+    removed) the goal meanwhile, it is refused rather than overwriting what they wrote.
+    """
+    _require(_locked(access).can_talk)
     if goal.pk is None:
         goal.review = access.review
         goal.position = access.review.goals.count() + 1
@@ -98,14 +120,21 @@ def save_goal(access: ReviewAccess, goal: Goal) -> Goal:
         goal.accepted_by_employee = goal.accepted_by_manager = 0
         goal.save()
     else:
-        Goal.objects.filter(pk=goal.pk).update(
+        reworded = Goal.objects.filter(pk=goal.pk, wording=wording).update(
             title=goal.title,
             actions=goal.actions,
             responsible=goal.responsible,
             due=goal.due,
-            wording=F("wording") + 1,
+            wording=wording + 1,
         )
-        goal.refresh_from_db()
+        if not reworded:
+            raise LockedError(
+                _(
+                    "The goal was changed or removed meanwhile, so your wording was not saved. "
+                    "Read the goal as it is now and change it again."
+                )
+            )
+        goal.wording = wording + 1
     setattr(goal, _accepted_field(access), goal.wording)
     Goal.objects.filter(pk=goal.pk).update(**{_accepted_field(access): goal.wording})
     return goal
@@ -114,7 +143,7 @@ def save_goal(access: ReviewAccess, goal: Goal) -> Goal:
 @transaction.atomic
 def accept_goal(access: ReviewAccess, goal: Goal, wording: int) -> None:
     """Accept the wording one has seen; a goal reworded meanwhile is not accepted blindly."""
-    _require(access.can_talk)
+    _require(_locked(access).can_talk)
     accepted = Goal.objects.filter(pk=goal.pk, wording=wording).update(
         **{_accepted_field(access): wording}
     )
@@ -126,12 +155,13 @@ def accept_goal(access: ReviewAccess, goal: Goal, wording: int) -> None:
 
 @transaction.atomic
 def delete_goal(access: ReviewAccess, goal: Goal) -> None:
-    _require(access.can_talk)
+    _require(_locked(access).can_talk)
     goal.delete()
 
 
+@transaction.atomic
 def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
-    _require(access.can_follow_up and goal.is_agreed)
+    _require(_locked(access).can_follow_up and goal.is_agreed)
     if status not in Goal.Status.values:
         raise LockedError(_("Choose one of the statuses."))
     Goal.objects.filter(pk=goal.pk).update(status=status)
@@ -140,14 +170,15 @@ def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
 @transaction.atomic
 def end_talk(access: ReviewAccess) -> None:
     """The manager records that the talk was held; the employee is asked to confirm it."""
-    _require(access.can_end_talk)
+    _require(_locked(access).can_end_talk)
     access.review.move_to(State.TALK_HELD, access.user)
 
 
 @transaction.atomic
 def confirm(access: ReviewAccess, disagreement: str) -> None:
     """The employee confirms the talk took place (with any disagreement); it is concluded."""
-    _require(access.party == "employee" and access.review.state == State.TALK_HELD)
+    _require(_locked(access).party == "employee" and access.review.state == State.TALK_HELD)
+    disagreement = Review._meta.get_field("disagreement").clean(disagreement, access.review)
     Review.objects.filter(pk=access.review.pk).update(
         confirmed_at=timezone.now(), disagreement=disagreement
     )
@@ -157,6 +188,7 @@ def confirm(access: ReviewAccess, disagreement: str) -> None:
 @transaction.atomic
 def reopen(review: Review, reason: str, actor) -> None:
     """HR reopens a concluded review, with the reason on record."""
+    review.lock()
     if review.state != State.CONCLUDED:
         raise LockedError(_("Only a concluded review can be reopened."))
     Review.objects.filter(pk=review.pk).update(confirmed_at=None)
@@ -170,7 +202,7 @@ def own_reflection(access: ReviewAccess) -> Reflection:
 @transaction.atomic
 def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> dict:
     """Save the fields of one's reflection; returns the conflicts, by field, that were refused."""
-    _require(access.can_talk)
+    _require(_locked(access).can_talk)
     reflection = own_reflection(access)
     _require(reflection.shared_at is None)
     conflicts = {}
@@ -185,8 +217,19 @@ def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> 
     return conflicts
 
 
+@transaction.atomic
 def share_reflection(access: ReviewAccess) -> None:
-    _require(access.can_talk)
+    _require(_locked(access).can_talk)
     Reflection.objects.filter(pk=own_reflection(access).pk, shared_at__isnull=True).update(
         shared_at=timezone.now()
     )
+
+
+@transaction.atomic
+def save_talk_text(access: ReviewAccess, field: str, text: str, base_version: int) -> None:
+    """The manager's summary, or the talk notes both write, saved on the version it saw."""
+    writers = {"summary": {Party.MANAGER}, "talk_notes": {Party.EMPLOYEE, Party.MANAGER}}
+    if access.party not in writers.get(field, ()):
+        raise PermissionDenied
+    _require(_locked(access).can_talk)
+    access.review.save_text(field, text, base_version)

@@ -72,7 +72,10 @@ def test_a_goal_is_agreed_only_when_both_accept_its_wording(client, talking, emp
     assert goal.is_agreed
 
     # Rewording asks both again; the one who rewrote it accepts their own wording.
-    client.post(url("goal_edit", talking, goal.pk), {"title": "Lære at formidle til politikere"})
+    client.post(
+        url("goal_edit", talking, goal.pk),
+        {"title": "Lære at formidle til politikere", "wording": 1},
+    )
     goal.refresh_from_db()
     assert (goal.wording, goal.accepted_by_employee, goal.accepted_by_manager) == (2, 2, 1)
     assert not goal.is_agreed
@@ -211,3 +214,14 @@ def test_parties_cannot_reopen(client, talking, employee, manager):
         )
         assert response.status_code == 404
     assert Review.objects.get(pk=talking.pk).state == State.CONCLUDED
+
+
+def test_a_rewording_based_on_an_old_wording_is_refused(client, talking, employee, manager):
+    goal = Goal.objects.create(review=talking, title="Første ord", wording=2)
+    client.force_login(employee.user)
+    response = client.post(
+        url("goal_edit", talking, goal.pk), {"title": "Mine ord", "wording": 1}, follow=True
+    )
+    assert "blev ændret eller fjernet imens" in response.content.decode()
+    goal.refresh_from_db()
+    assert (goal.title, goal.wording, goal.accepted_by_employee) == ("Første ord", 2, 0)

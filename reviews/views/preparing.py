@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from competencies.wheel import Level, render_wheel, wheel_summary
+from mus.posted import whole_number
 from reviews import access, preparation, progress
 from reviews.models import EditConflictError
 from reviews.views.common import run_write
@@ -55,10 +56,10 @@ def _page_context(review, review_access) -> dict:
 
 def _apply(review_access, name: str, value: str, version: str):
     """Save one posted text by its field name: the one path for htmx and the plain form."""
-    base = int(version) if version.isdigit() else 0
+    base = whole_number(version) or 0
     kind, _sep, rest = name.partition("-")
-    if kind == "answer" and rest.isdigit():
-        question = preparation.question_of(review_access.review, int(rest))
+    if kind == "answer" and (question_id := whole_number(rest)) is not None:
+        question = preparation.question_of(review_access.review, question_id)
         return preparation.save_answer(review_access, question, value, base)
     if kind in ("note", "name"):
         return preparation.save_mark_text(review_access, rest, kind, value, base)
@@ -159,8 +160,11 @@ def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = access.review_to_prepare(request.user, public_id)
-    preparation.share(review_access)
-    messages.success(request, _("Your preparation is shared and can no longer be changed."))
+    run_write(
+        request,
+        lambda: preparation.share(review_access),
+        _("Your preparation is shared and can no longer be changed."),
+    )
     return redirect("prepare", public_id=public_id)
 
 

@@ -16,6 +16,7 @@ from notifications import outbox
 from reviews import access, progress, services
 from reviews import talk as talk_service
 from reviews.forms import (
+    FindReviewForm,
     MoveToManagerForm,
     ParticipantsForm,
     ReminderScheduleForm,
@@ -59,7 +60,8 @@ def _round_page(request, round_, **forms) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
-    number = request.GET.get("employee", "").strip()
+    search = FindReviewForm(request.GET)
+    number = search.cleaned_data["employee"] if search.is_valid() else ""
     found = (
         round_.reviews.select_related("employee__user", "manager__user")
         .filter(employee__employee_number=number)

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from competencies.wheel import render_wheel
+from mus.posted import whole_number
 from reviews import access, comparison
 from reviews import talk as talk_service
 from reviews.forms import GoalForm
@@ -81,7 +82,7 @@ def goal_save(request: HttpRequest, public_id: UUID, goal_id: int | None = None)
         context = _talk_context(review, review_access, goal_form=form if not goal_id else None)
         return render(request, "reviews/talk.html", context)
     try:
-        talk_service.save_goal(review_access, form.instance)
+        talk_service.save_goal(review_access, form.instance, _version(request.POST.get("wording")))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(reverse("talk", args=[public_id]) + "#goals")
@@ -97,7 +98,7 @@ def _goal_write(request, public_id, goal_id, write) -> HttpResponse:
 @login_required
 @require_POST
 def goal_accept(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
-    wording = int(request.POST.get("wording", "0") or 0)
+    wording = _version(request.POST.get("wording"))
     return _goal_write(
         request, public_id, goal_id, lambda a, goal: talk_service.accept_goal(a, goal, wording)
     )
@@ -124,17 +125,9 @@ def talk_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The manager's summary or the shared talk notes, saved with their version."""
 
     def write(review, review_access):
-        field = request.POST.get("field")
-        allowed = {
-            "summary": review_access.can_write_summary,
-            "talk_notes": review_access.can_talk,
-        }
-        if not allowed.get(field):
-            raise PermissionDenied
-        version = request.POST.get("version", "")
-        review.save_text(
-            field, request.POST.get(field, ""), int(version) if version.isdigit() else 0
-        )
+        field = request.POST.get("field", "")
+        text, version = request.POST.get(field, ""), _version(request.POST.get("version"))
+        talk_service.save_talk_text(review_access, field, text, version)
         messages.success(request, _("Saved."))
 
     return _talk_write(request, public_id, write)
@@ -149,7 +142,7 @@ def talk_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    disagreement = request.POST.get("disagreement", "")[:4000]
+    disagreement = request.POST.get("disagreement", "")
     return _talk_write(request, public_id, lambda review, a: talk_service.confirm(a, disagreement))
 
 
@@ -194,7 +187,8 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _version(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
+    """A posted version (or a goal's wording) as a number; anything else counts as none."""
+    return whole_number(value) or 0
 
 
 def _reflection_fields(reflection, conflicts) -> list[dict]:

@@ -1,0 +1,313 @@
+"""`make loadtest`: a bounded load on loopback, one worker killed and PostgreSQL restarted.
+
+1. A throwaway PostgreSQL cluster (initdb in a temporary folder, as the postgres OS user,
+   on port 5471: never the shared server on 5432), migrated, the catalogues loaded, the
+   load test's people seeded (loadtest/seed.py).
+2. gunicorn on 127.0.0.1:8751 with 3 workers, production settings (DEBUG off).
+3. 50 simulated users for 60 s: 40 employees preparing (autosaving answers through the
+   htmx endpoint, marking competences), 10 managers comparing (dashboard, the talk).
+   Logins happen before the clock starts: they are the users arriving, not the load.
+4. At 20 s one gunicorn worker is killed (SIGKILL; the master starts another); at 35 s
+   PostgreSQL is restarted (pg_ctl restart -m fast).
+5. The figures: requests, failures, p50/p95/p99 per kind; then every save the server
+   acknowledged is looked up in the database.
+6. Everything is stopped and the folder removed, whatever happened.
+
+Run as root (initdb runs as postgres through runuser). Loopback only; it stops by itself.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+from loadtest import users
+from loadtest.check import lost_saves, summary
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_PORT = 5471
+APP = "127.0.0.1:8751"
+WORKERS = 3
+DURATION = 60.0
+KILL_WORKER_AT = 20.0
+RESTART_DATABASE_AT = 35.0
+DATABASE = "mus_load"
+
+
+def log(message: str) -> None:
+    print(f"[loadtest] {message}", flush=True)
+
+
+def as_postgres(*command: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, **options)
+
+
+class Cluster:
+    """A PostgreSQL of our own in a temporary folder."""
+
+    def __init__(self, folder: Path):
+        self.data = folder / "pgdata"
+        self.log = folder / "postgresql.log"
+        self.folder = folder
+
+    def start(self):
+        shutil.chown(self.folder, "postgres")
+        as_postgres(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            stdout=subprocess.DEVNULL,
+        )
+        self.pg_ctl(
+            "start",
+            "-l",
+            str(self.log),
+            "-o",
+            f"-p {PG_PORT} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c max_connections=100 -c fsync=on",
+        )
+        with psycopg.connect(self.url("postgres"), autocommit=True) as server:
+            server.execute(f"CREATE DATABASE {DATABASE}")
+
+    def pg_ctl(self, action: str, *options: str):
+        as_postgres(
+            str(PG_BIN / "pg_ctl"),
+            action,
+            "-D",
+            str(self.data),
+            "-w",
+            "-t",
+            "60",
+            *options,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def url(self, name: str = DATABASE) -> str:
+        return f"postgres://postgres@127.0.0.1:{PG_PORT}/{name}"
+
+    def stop(self):
+        if (self.data / "postmaster.pid").exists():
+            self.pg_ctl("stop", "-m", "immediate")
+
+
+def app_environment(cluster: Cluster) -> dict:
+    return {
+        **os.environ,
+        "ENV_FILE": "",  # not a developer's .env
+        "DATABASE_URL": cluster.url(),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: production's HTTPS-only settings are off here alone.
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(environment: dict, *arguments: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def prepare_database(environment: dict) -> dict:
+    log("migrating, loading the catalogues, seeding people and an open round")
+    manage(environment, "migrate", "--noinput")
+    manage(environment, "load_catalogue", "fixtures/kl_2015.json", "fixtures/general.json")
+    manage(environment, "collectstatic", "--noinput")
+    seeded = subprocess.run(
+        [sys.executable, "-m", "loadtest.seed"],
+        cwd=ROOT,
+        check=True,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "mus.settings"},
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(seeded.stdout.strip().splitlines()[-1])
+
+
+def start_gunicorn(environment: dict, log_file) -> subprocess.Popen:
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "mus.wsgi",
+            "--bind",
+            APP,
+            "--workers",
+            str(WORKERS),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(60):
+        try:
+            with urllib.request.urlopen(f"http://{APP}/login/", timeout=2) as response:
+                if response.status == 200:
+                    return gunicorn
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not answer")
+
+
+def workers_of(master: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def faults(gunicorn: subprocess.Popen, cluster: Cluster, started: float, windows: dict):
+    """At their times: kill one worker, restart the database. Records when each happened."""
+    time.sleep(max(0.0, started + KILL_WORKER_AT - time.monotonic()))
+    victim = workers_of(gunicorn.pid)[0]
+    at = time.monotonic() - started
+    os.kill(victim, signal.SIGKILL)
+    windows["the worker kill"] = (at, at)
+    log(f"{at:5.1f} s: killed gunicorn worker {victim} (SIGKILL)")
+    time.sleep(max(0.0, started + RESTART_DATABASE_AT - time.monotonic()))
+    begin = time.monotonic() - started
+    cluster.pg_ctl("restart", "-m", "fast")
+    end = time.monotonic() - started
+    windows["the database restart"] = (begin, end)
+    log(f"{begin:5.1f} s: PostgreSQL restarted (pg_ctl restart -m fast), up again at {end:.1f} s")
+
+
+def drive(logins: dict, gunicorn: subprocess.Popen, cluster: Cluster):
+    journal = users.Journal()
+    people = [(users.employee, name) for name in logins["employees"]]
+    people += [(users.manager, name) for name in logins["managers"]]
+    log(f"{len(people)} users log in")
+    browsers = []
+    origin = time.monotonic()
+    for act, name in people:
+        browser = users.Browser(f"http://{APP}", journal, origin)
+        if not browser.log_in(name, "load-test-only"):
+            raise RuntimeError(f"{name} could not log in")
+        browsers.append((act, name, browser))
+    logins_took = time.monotonic() - origin
+    journal.requests.clear()
+
+    started = time.monotonic()
+    deadline = started + DURATION
+    windows = {}
+    threads = [
+        threading.Thread(target=act, args=(browser, name, deadline), daemon=True)
+        for act, name, browser in browsers
+    ]
+    for browser in (b for _a, _n, b in browsers):
+        browser.started = started
+    fault_thread = threading.Thread(target=faults, args=(gunicorn, cluster, started, windows))
+    log(f"driving them for {DURATION:.0f} s")
+    for thread in [*threads, fault_thread]:
+        thread.start()
+    for thread in [*threads, fault_thread]:
+        thread.join(timeout=DURATION + users.TIMEOUT + 60)
+    return journal, windows, time.monotonic() - started, logins_took
+
+
+def stored_values(cluster: Cluster) -> dict:
+    """(preparation page, field) -> (value, version) for every answer and mark stored."""
+    stored = {}
+    with psycopg.connect(cluster.url()) as database:
+        for public_id, question, text, version in database.execute(
+            "SELECT r.public_id, a.question_id, a.text, a.text_version FROM reviews_answer a "
+            "JOIN reviews_preparation p ON p.id = a.preparation_id "
+            "JOIN reviews_review r ON r.id = p.review_id WHERE p.party = 'employee'"
+        ):
+            stored[(f"/reviews/{public_id}/prepare/", f"answer-{question}")] = (text, version)
+        for public_id, competence, level in database.execute(
+            "SELECT r.public_id, m.competence_id, m.level FROM reviews_mark m "
+            "JOIN reviews_preparation p ON p.id = m.preparation_id "
+            "JOIN reviews_review r ON r.id = p.review_id "
+            "WHERE p.party = 'employee' AND m.competence_id IS NOT NULL"
+        ):
+            stored[(f"/reviews/{public_id}/prepare/", f"level-c{competence}")] = (level, None)
+    return stored
+
+
+def main() -> int:
+    if os.geteuid() != 0:
+        print("make loadtest runs initdb as the postgres user: run it as root.")
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="mus-loadtest-"))
+    with open(folder / "app.log", "w") as app_log:
+        return _run(folder, Cluster(folder), app_log)
+
+
+def _run(folder, cluster, app_log) -> int:
+    gunicorn = None
+    try:
+        cluster.start()
+        log(f"PostgreSQL of our own on 127.0.0.1:{PG_PORT} in {folder}")
+        environment = app_environment(cluster)
+        logins = prepare_database(environment)
+        gunicorn = start_gunicorn(environment, app_log)
+        log(f"gunicorn on http://{APP} with {WORKERS} workers")
+        journal, windows, took, logins_took = drive(logins, gunicorn, cluster)
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+        print()
+        print(
+            f"{len(logins['employees'])} employees preparing and {len(logins['managers'])} "
+            f"managers comparing, {took:.0f} s ({logins_took:.0f} s of logins before)"
+        )
+        print(summary(journal.requests, windows))
+        print(f"throughput: {len(journal.requests) / took:.1f} requests/s")
+        for kind, status, body in journal.refusals[:5]:
+            print(f"  refused: {kind} {status}: {body}")
+        errors = [
+            line for line in (folder / "app.log").read_text().splitlines() if "Error:" in line
+        ]
+        print(f"server log: {len(errors)} error lines, e.g. {sorted(set(errors))[:3]}")
+        acknowledged = [s for s in journal.saves if s.acknowledged]
+        lost = lost_saves(journal.saves, stored_values(cluster))
+        print(
+            f"saves: {len(journal.saves)} attempted, {len(acknowledged)} acknowledged; "
+            f"acknowledged but not in the database: {len(lost)}"
+        )
+        for save, value, version in lost[:10]:
+            print(
+                f"  LOST {save.user} {save.field} v{save.version}: {save.value!r} "
+                f"(database: {value!r} v{version})"
+            )
+        return 1 if lost else 0
+    finally:
+        if gunicorn and gunicorn.poll() is None:
+            gunicorn.kill()
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        log("cluster stopped and removed")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
