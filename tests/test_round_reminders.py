@@ -145,3 +145,16 @@ def test_a_round_where_nobody_fills_in_reminds_no_one(client, hr_user, open_roun
     page = client.get(reverse("round_detail", args=[open_round.pk])).content.decode()
     assert "Ingen udfylder en forberedelse i denne runde" in page
     assert 'action="/rounds/' + str(open_round.pk) + '/reminders/"' not in page
+
+
+def test_a_number_too_large_is_refused_and_the_page_shows_the_saved_schedule(
+    client, hr_user, open_round
+):
+    client.force_login(hr_user)
+    response = client.post(
+        url(open_round),
+        {"reminder_days_before": "14,2", "overdue_reminder_after": "9" * 20},
+    )
+    assert response.status_code == 200
+    assert 'id="id_overdue_reminder_after_error"' in response.content.decode()
+    assert "18. januar, 30. januar, 2. februar" in response.content.decode()

@@ -1,5 +1,6 @@
 """HR's pages: rounds, their progress, and handling one review's manager or reopening."""
 
+import copy
 from uuid import UUID
 
 from django.contrib import messages
@@ -120,7 +121,9 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
 def round_reminders(request: HttpRequest, pk: int) -> HttpResponse:
     """HR changes when the round reminds those who have not prepared."""
     round_ = access.round_for_hr(request.user, pk)
-    form = ReminderScheduleForm(request.POST, instance=round_)
+    # The form writes what was posted into its instance even when refused: a copy of its
+    # own, so the page shows the round's schedule as saved beside the errors.
+    form = ReminderScheduleForm(request.POST, instance=copy.copy(round_))
     if not form.is_valid():
         return _round_page(request, round_, reminder_form=form)
     if run_write(request, round_.check_accepts_changes, _("The reminder schedule is saved.")):
