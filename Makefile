@@ -22,6 +22,7 @@ endef
 help:
 	@echo "make run    set everything up and serve MUS on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make worker send e-mail: run the task worker (console e-mail in development)"
 	@echo "make lint   ruff"
 	@echo "make pageweight   axe on every page, then the bytes of each page"
 	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
@@ -62,6 +63,11 @@ data: install
 .PHONY: run
 run: data
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# E-mail waits in the database as tasks until this worker sends it.
+.PHONY: worker
+worker: install
+	$(MANAGE) db_worker
 
 # Two workers: the machines have two cores. No persistent connections, so that the
 # live server's threads do not hold the PostgreSQL test database open at teardown. PYTEST_ARGS="-n 0 -k name" runs one test alone.

@@ -2,8 +2,9 @@
 
 Variables (see README): SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL,
 DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,
-SECURE_HSTS_PRELOAD, SESSION_IDLE_SECONDS, TIME_ZONE. A ``.env`` file beside manage.py (or
-the file ENV_FILE names) is read too; ``make run`` writes one for local development.
+SECURE_HSTS_PRELOAD, SESSION_IDLE_SECONDS, TIME_ZONE, SITE_URL, TASKS_BACKEND. A ``.env``
+file beside manage.py (or the file ENV_FILE names) is read too; ``make run`` writes one for
+local development.
 """
 
 from pathlib import Path
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "mus",
     "competencies",
     "reviews",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "adminsortable2",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +168,17 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MUS <mus@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Where MUS is reached from outside: e-mails link to their page there and calendar
+# invitations carry its host name. `check --deploy` warns while it is unset.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# E-mail leaves through django.tasks. In production the tasks wait in the database for
+# `manage.py db_worker`; TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend
+# sends at once instead, which suits a demo without a worker.
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 
 # Security headers. Scripts and styles only from our own origin; nothing inline
 # without the per-request nonce.

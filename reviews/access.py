@@ -36,11 +36,7 @@ TALK_STATES = {State.TALK_STARTED, State.TALK_HELD, State.CONCLUDED}
 
 def preparing_parties(review: Review) -> set[str]:
     """Who fills in a preparation, by the round's mode."""
-    return {
-        Round.Mode.BOTH: {Party.EMPLOYEE, Party.MANAGER},
-        Round.Mode.EMPLOYEE_ONLY: {Party.EMPLOYEE},
-        Round.Mode.NONE: set(),
-    }[review.round.mode]
+    return review.round.preparing_parties
 
 
 def person_of(user: User) -> Person | None:
@@ -203,6 +199,21 @@ class ReviewAccess:
     def can_reassign(self) -> bool:
         return self.hr and not self.review.is_concluded
 
+    @property
+    def can_schedule_talk(self) -> bool:
+        """Set, change or cancel the talk's time and place (each sends both a calendar
+        invitation): the manager, until the talk begins, while the round is not closed."""
+        return (
+            self.party == Party.MANAGER
+            and self.review.state not in TALK_STATES
+            and self.review.round.status != Round.Status.CLOSED
+        )
+
+    @property
+    def can_see_talk_time(self) -> bool:
+        """The agreed time of the talk is among "review status and dates": parties and HR."""
+        return self.can_see_status
+
 
 def access_to(user: User, review: Review) -> ReviewAccess:
     person = person_of(user)
@@ -236,6 +247,24 @@ def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
     review, access = review_for_party(user, public_id)
     if not access.can_prepare:
         raise PermissionDenied(_("This preparation can no longer change."))
+    return review, access
+
+
+def review_to_schedule(user: User, public_id) -> tuple[Review, ReviewAccess]:
+    """The review, for its manager while the talk's time may be set; 403 for the employee."""
+    review, access = review_for_party(user, public_id)
+    if not access.can_schedule_talk:
+        raise PermissionDenied(
+            _("Only the manager sets the time of the talk, and only until the talk begins.")
+        )
+    return review, access
+
+
+def review_with_talk_time(user: User, public_id) -> tuple[Review, ReviewAccess]:
+    """The review as a calendar entry, for its two parties; 404 while no time is set."""
+    review, access = review_for_party(user, public_id)
+    if not review.has_talk_time:
+        raise Http404
     return review, access
 
 

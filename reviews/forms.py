@@ -1,7 +1,9 @@
+import datetime
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mus.collation import Localised
@@ -79,7 +81,50 @@ class ParticipantsForm(forms.Form):
         return data
 
 
-class RoundForm(ParticipantsForm, forms.ModelForm):
+REMINDER_FIELDS = ["reminder_days_before", "overdue_reminder_after", "overdue_reminder_every"]
+
+
+class DaysInput(forms.TextInput):
+    """Days as one reads them, "14, 2", though stored as "14,2"."""
+
+    def format_value(self, value):
+        return re.sub(r",(?=\S)", ", ", value) if isinstance(value, str) else value
+
+
+class ReminderScheduleForm(forms.ModelForm):
+    """When a round reminds those who have not prepared: HR sets it on the round's page."""
+
+    class Meta:
+        model = Round
+        fields = REMINDER_FIELDS
+        widgets = {
+            "reminder_days_before": DaysInput(attrs={"class": "short"}),
+            "overdue_reminder_after": forms.NumberInput(
+                attrs={"min": 1, "max": 365, "class": "short"}
+            ),
+            "overdue_reminder_every": forms.NumberInput(
+                attrs={"min": 1, "max": 365, "class": "short"}
+            ),
+        }
+
+    def clean_reminder_days_before(self):
+        """ "14, 2" or "2 14" both mean 14 and 2 days before; stored as "14,2"."""
+        written = self.cleaned_data["reminder_days_before"]
+        days = [day for day in re.split(r"[\s,;]+", written) if day]
+        if not all(day.isdigit() and 0 < int(day) <= 365 for day in days):
+            raise ValidationError(
+                _("Write whole numbers of days from 1 to 365, separated by commas, e.g. “14, 2”.")
+            )
+        return ",".join(str(day) for day in sorted({int(day) for day in days}, reverse=True))
+
+    def clean_overdue_reminder_every(self):
+        every = self.cleaned_data["overdue_reminder_every"]
+        if every == 0:
+            raise ValidationError(_("Leave it empty to remind only once after the deadline."))
+        return every
+
+
+class RoundForm(ParticipantsForm, ReminderScheduleForm):
     class Meta:
         model = Round
         fields = [
@@ -90,15 +135,17 @@ class RoundForm(ParticipantsForm, forms.ModelForm):
             "preparation_deadline",
             "talks_start",
             "talks_end",
+            *REMINDER_FIELDS,
         ]
         widgets = {
             "mode": forms.RadioSelect,
             "preparation_deadline": CalendarDateInput(),
             "talks_start": CalendarDateInput(),
             "talks_end": CalendarDateInput(),
+            **ReminderScheduleForm.Meta.widgets,
         }
 
-    field_order = [*Meta.fields, "departments", "people"]
+    field_order = [*Meta.fields[:7], "departments", "people", *REMINDER_FIELDS]
 
     def save(self, commit=True):
         round_ = super().save(commit)
@@ -153,6 +200,64 @@ class ReopenForm(forms.Form):
         validators=[no_control_characters],
         help_text=_("Recorded in the review’s history, which the employee can read."),
     )
+
+
+class TalkTimeForm(forms.Form):
+    """The manager sets the talk's date, time and place; both then receive an invitation."""
+
+    DURATIONS = [
+        (30, _("30 minutes")),
+        (45, _("45 minutes")),
+        (60, _("1 hour")),
+        (90, _("1½ hours")),
+        (120, _("2 hours")),
+    ]
+
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    minutes = forms.TypedChoiceField(label=_("Duration"), choices=DURATIONS, coerce=int, initial=60)
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        validators=[no_control_characters_in_line],
+        help_text=_("A meeting room, an address or a link to a video meeting."),
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        self.review = review
+        if review.has_talk_time:
+            start = timezone.localtime(review.talk_at)
+            kwargs.setdefault(
+                "initial",
+                {
+                    "date": start.date(),
+                    "time": start.time(),
+                    "minutes": review.talk_minutes,
+                    "place": review.talk_place,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("date"), data.get("time")
+        if day and time:
+            data["at"] = timezone.make_aware(datetime.datetime.combine(day, time))
+            if data["at"] < timezone.now():
+                field = "time" if day == timezone.localdate() else "date"
+                self.add_error(field, _("The talk cannot lie in the past."))
+        return data
+
+    @property
+    def outside_talk_window(self) -> bool:
+        """Outside the round's window for talks: allowed, but the manager is told."""
+        round_ = self.review.round
+        day = self.cleaned_data["at"].date()
+        return not round_.talks_start <= day <= round_.talks_end
 
 
 class FindReviewForm(forms.Form):

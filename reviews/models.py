@@ -5,11 +5,14 @@ participant one review with their current manager. A review moves through the st
 of the cycle, and which moves are allowed is written down once, in ``TRANSITIONS``.
 """
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, int_list_validator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Catalogue, QuestionSet
@@ -60,6 +63,31 @@ class Round(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When those who have not shared their preparation are reminded by e-mail.
+    reminder_days_before = models.CharField(
+        _("reminders before the deadline"),
+        max_length=100,
+        blank=True,
+        default="14,2",
+        validators=[int_list_validator(message=_("Write whole numbers of days, e.g. “14, 2”."))],
+        help_text=_("Days before the preparation deadline, separated by commas. Empty: none."),
+    )
+    overdue_reminder_after = models.PositiveSmallIntegerField(
+        _("first reminder after the deadline"),
+        null=True,
+        blank=True,
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days after the deadline. Empty: no reminders once it has passed."),
+    )
+    overdue_reminder_every = models.PositiveSmallIntegerField(
+        _("then every"),
+        null=True,
+        blank=True,
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days between reminders while overdue, until the talks end. Empty: once."),
+    )
 
     class Meta:
         verbose_name = _("round")
@@ -84,6 +112,41 @@ class Round(models.Model):
             )
         if self.talks_start and self.talks_end and self.talks_start > self.talks_end:
             raise ValidationError({"talks_end": _("The talks cannot end before they begin.")})
+
+    @property
+    def preparing_parties(self) -> set[str]:
+        """Who fills in a preparation, by the round's mode."""
+        return {
+            self.Mode.BOTH: {Party.EMPLOYEE, Party.MANAGER},
+            self.Mode.EMPLOYEE_ONLY: {Party.EMPLOYEE},
+            self.Mode.NONE: set(),
+        }[self.mode]
+
+    def reminder_days(self) -> list[int]:
+        days = {int(day) for day in self.reminder_days_before.split(",") if day}
+        return sorted(days, reverse=True)
+
+    def reminder_dates(self) -> list[datetime.date]:
+        """Every day a reminder to prepare falls on, in order: before the deadline, then
+        after it (repeating while the talks' window lasts)."""
+        if not self.preparing_parties:
+            return []
+        deadline = self.preparation_deadline
+        dates = [deadline - datetime.timedelta(days=days) for days in self.reminder_days()]
+        if self.overdue_reminder_after:
+            day = deadline + datetime.timedelta(days=self.overdue_reminder_after)
+            while day <= self.talks_end:
+                dates.append(day)
+                if not self.overdue_reminder_every:
+                    break
+                day += datetime.timedelta(days=self.overdue_reminder_every)
+        return sorted(set(dates))
+
+    def reminder_due_on(self, today: datetime.date) -> datetime.date | None:
+        """The day of the latest reminder that has come due by ``today``, if any: a
+        reminder missed while nothing ran is sent late, but only the latest one."""
+        due = [day for day in self.reminder_dates() if day <= today]
+        return due[-1] if due else None
 
     def check_accepts_changes(self):
         if self.status == self.Status.CLOSED:
@@ -219,6 +282,14 @@ class Review(VersionedText):
     # The employee confirms that the talk took place, which is not agreeing to everything.
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     disagreement = WrittenText(_("disagreement"), blank=True, max_length=4000)
+    # The talk in the calendar: the manager sets it, both get an invitation. A cancelled
+    # time is kept, so that the cancellation names the meeting it cancels.
+    talk_at = models.DateTimeField(_("time of the talk"), null=True, blank=True)
+    talk_minutes = models.PositiveSmallIntegerField(_("duration in minutes"), default=60)
+    talk_place = WrittenLine(_("place"), max_length=200, blank=True)
+    talk_cancelled = models.BooleanField(_("talk cancelled"), default=False)
+    # RFC 5545's SEQUENCE: raised by every change, so calendars replace the older version.
+    talk_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("review")
@@ -285,6 +356,26 @@ class Review(VersionedText):
     @property
     def is_concluded(self) -> bool:
         return self.state == State.CONCLUDED
+
+    @property
+    def has_talk_time(self) -> bool:
+        return self.talk_at is not None and not self.talk_cancelled
+
+    @property
+    def talk_ends_at(self) -> datetime.datetime | None:
+        if self.talk_at is None:
+            return None
+        return self.talk_at + datetime.timedelta(minutes=self.talk_minutes)
+
+    def talk_time_display(self) -> str:
+        """E.g. "Tuesday 16 February 2027, 10:00 to 11:00", in local time and language."""
+        start = timezone.localtime(self.talk_at)
+        return gettext("%(day)s, %(start)s–%(end)s") % {
+            # The weekday, then the date as the language writes it (no format name has both).
+            "day": f"{formats.date_format(start, 'l')} {formats.date_format(start)}",
+            "start": formats.time_format(start, "TIME_FORMAT"),
+            "end": formats.time_format(timezone.localtime(self.talk_ends_at), "TIME_FORMAT"),
+        }
 
 
 class ReviewEvent(models.Model):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mus.models import Department, Person, User
+from notifications import outbox
 from reviews.models import Review, ReviewEvent, Round
 
 
@@ -23,7 +24,8 @@ def _locked(round_: Round) -> Round:
 
 @transaction.atomic
 def open_round(round_: Round) -> Opened:
-    """Give every participant without one a review with their current manager.
+    """Give every participant without one a review with their current manager, and
+    tell each new one's employee and manager by e-mail.
 
     Safe to repeat and to race: the round's row lock makes openings and additions
     run one after the other, the unique (round, employee) constraint makes a second
@@ -42,6 +44,7 @@ def open_round(round_: Round) -> Opened:
     if round_.status == Round.Status.DRAFT:
         round_.status, round_.opened_at = Round.Status.OPEN, timezone.now()
         round_.save(update_fields=["status", "opened_at"])
+    outbox.queue_invitations(round_)
     return Opened(created=len(new), without_manager=[p for p in participants if not p.manager_id])
 
 

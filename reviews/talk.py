@@ -4,11 +4,15 @@ Each takes the ``ReviewAccess`` of the person acting and refuses what it does no
 with a message that says why; nothing is changed then.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import outbox
 from reviews.access import ReviewAccess
 from reviews.models import (
     EditConflictError,
@@ -42,6 +46,48 @@ def start_talk(access: ReviewAccess) -> None:
         shared_at=timezone.now()
     )
     access.review.move_to(State.TALK_STARTED, access.user)
+
+
+@transaction.atomic
+def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, place: str) -> bool:
+    """The manager sets or changes the talk's time and place; both receive the invitation
+    (an update, if there was one). Saving the same again sends nothing. True if changed."""
+    _require(_locked_talk_time(access).can_schedule_talk)
+    review = access.review
+    if review.has_talk_time and (review.talk_at, review.talk_minutes, review.talk_place) == (
+        at,
+        minutes,
+        place,
+    ):
+        return False
+    _change_talk_time(review, talk_at=at, talk_minutes=minutes, talk_place=place)
+    return True
+
+
+@transaction.atomic
+def cancel_talk(access: ReviewAccess) -> None:
+    """The time no longer holds: both receive a cancellation for their calendars."""
+    _require(_locked_talk_time(access).can_schedule_talk)
+    if not access.review.has_talk_time:
+        raise LockedError(_("No time is set for the talk, so there is nothing to cancel."))
+    _change_talk_time(access.review, talk_cancelled=True)
+
+
+TALK_TIME_FIELDS = ["talk_at", "talk_minutes", "talk_place", "talk_cancelled", "talk_sequence"]
+
+
+def _locked_talk_time(access: ReviewAccess) -> ReviewAccess:
+    """Under the review's lock, with its talk time as it is now: two changes at once (two
+    tabs) run one after the other, each sending its own version."""
+    _locked(access).review.refresh_from_db(fields=TALK_TIME_FIELDS)
+    return access
+
+
+def _change_talk_time(review: Review, **fields) -> None:
+    fields.setdefault("talk_cancelled", False)
+    Review.objects.filter(pk=review.pk).update(talk_sequence=F("talk_sequence") + 1, **fields)
+    review.refresh_from_db(fields=[*fields, "talk_sequence"])
+    outbox.queue_talk_time(review)
 
 
 @transaction.atomic

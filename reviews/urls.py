@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import insight, preparing, review, rounds, talking
+from reviews.views import insight, preparing, review, rounds, talk_time, talking
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -47,6 +47,7 @@ urlpatterns = [
     path("med/<int:year>/", insight.med_report, name="med_report"),
     path("med/<int:year>/report.pdf", insight.med_report_export, {"fmt": "pdf"}, name="med_pdf"),
     path("med/<int:year>/report.xlsx", insight.med_report_export, {"fmt": "xlsx"}, name="med_xlsx"),
+    path("rounds/<int:pk>/reminders/", rounds.round_reminders, name="round_reminders"),
     path(
         "rounds/<int:pk>/reviews/<uuid:public_id>/manager/", rounds.review_move, name="review_move"
     ),
@@ -59,6 +60,13 @@ urlpatterns = [
     path("reviews/<uuid:public_id>/pdf/", review.review_pdf, name="review_pdf"),
     path("reviews/<uuid:public_id>/prepare/", preparing.prepare, name="prepare"),
     path("reviews/<uuid:public_id>/talk/", talking.talk, name="talk"),
+    path("reviews/<uuid:public_id>/talk-time/", talk_time.talk_time, name="talk_time"),
+    path(
+        "reviews/<uuid:public_id>/talk-time/cancel/",
+        talk_time.talk_time_cancel,
+        name="talk_time_cancel",
+    ),
+    path("reviews/<uuid:public_id>/talk.ics", talk_time.talk_ics, name="talk_ics"),
     path("reviews/<uuid:public_id>/reflection/", talking.reflection, name="reflection"),
     path(
         "reviews/<uuid:public_id>/reflection/share/",

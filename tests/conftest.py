@@ -22,6 +22,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def tasks_run_at_once(settings):
+    """django.tasks without a worker: each task runs when it is enqueued."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _no_language_left_over():
     # A request activates its language in the test's thread; the next test starts clean.
@@ -74,7 +80,11 @@ def municipality(db):
 
 def make_person(username, department, manager=None, first_name="", last_name=""):
     user = User.objects.create_user(
-        username, password=PASSWORD, first_name=first_name or username.title(), last_name=last_name
+        username,
+        email=f"{username}@kommune.example.dk",
+        password=PASSWORD,
+        first_name=first_name or username.title(),
+        last_name=last_name,
     )
     number = str(User.objects.count())
     return Person.objects.create(

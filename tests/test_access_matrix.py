@@ -4,6 +4,8 @@ Objects one may not see answer 404 (their existence is not confirmed); HR's own
 pages answer 403 to everyone else; anonymous visitors are sent to the login page.
 """
 
+import datetime
+
 import pytest
 from django.urls import get_resolver, resolve, reverse
 
@@ -22,6 +24,10 @@ HR = {"hr", "superuser"}
 
 @pytest.fixture
 def world(review, colleague, manager, other_manager, senior_manager, hr_user, superuser):
+    # The talk has a time, so that its calendar file exists for those who may have it.
+    review.talk_at = datetime.datetime(2027, 2, 16, 9, 0, tzinfo=datetime.UTC)
+    review.talk_place = "Mødelokale 2"
+    review.save()
     return {
         "anonymous": None,
         "employee": review.employee.user,
@@ -64,6 +70,13 @@ def party_write(persona, ok):
     return ok if persona in {"employee", "manager"} else 404
 
 
+def manager_write(persona, ok):
+    """The manager's own action on a review: the employee sees the review but is refused."""
+    if persona == "anonymous":
+        return "login"
+    return {"manager": ok, "employee": 403}.get(persona, 404)
+
+
 def cases(review):
     round_pk, uuid = review.round.pk, review.public_id
     return [
@@ -79,6 +92,11 @@ def cases(review):
         ),
         ("POST", reverse("round_close", args=[round_pk]), lambda p: expected_for_hr_object(p, 302)),
         (
+            "POST",
+            reverse("round_reminders", args=[round_pk]),
+            lambda p: expected_for_hr_object(p, 302),  # (an empty schedule: no reminders)
+        ),
+        (
             "GET",
             reverse("review_move", args=[round_pk, uuid]),
             lambda p: expected_for_hr_object(p, 200),
@@ -86,6 +104,11 @@ def cases(review):
         ("GET", reverse("review_detail", args=[uuid]), party_page),
         ("GET", reverse("prepare", args=[uuid]), party_page),
         ("GET", reverse("reflection", args=[uuid]), party_page),
+        ("GET", reverse("talk_ics", args=[uuid]), party_page),
+        ("GET", reverse("talk_time", args=[uuid]), lambda p: manager_write(p, 200)),
+        # An empty form: the page again with its errors, nothing sent.
+        ("POST", reverse("talk_time", args=[uuid]), lambda p: manager_write(p, 200)),
+        ("POST", reverse("talk_time_cancel", args=[uuid]), lambda p: manager_write(p, 302)),
         # The record exists once the review is concluded: 403 before, 404 for strangers.
         ("GET", reverse("review_pdf", args=[uuid]), record_before_conclusion),
         # The talk has not begun: its page sends the parties back to the review.

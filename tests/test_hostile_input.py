@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from competencies.models import Competence, Question
 from mus.models import Department, Person, User
+from notifications.models import Notice
 from reviews.models import (
     Answer,
     FocusArea,
@@ -232,6 +233,15 @@ def endpoints(w) -> dict[str, Endpoint]:
             fields={"departments": s["round"]["departments"], "people": s["round"]["people"]},
         ),
         "round_close": Endpoint("hr", kwargs={"pk": round_("open")}),
+        "round_reminders": Endpoint(
+            "hr",
+            kwargs={"pk": round_("open")},
+            fields={
+                "reminder_days_before": choice("14,2", "7, 3 1", "0", "400", "-2"),
+                "overdue_reminder_after": number,
+                "overdue_reminder_every": number,
+            },
+        ),
         "review_move": Endpoint(
             "hr",
             kwargs={"pk": round_("open"), "public_id": review("preparing")},
@@ -272,6 +282,19 @@ def endpoints(w) -> dict[str, Endpoint]:
         "prepare_share": Endpoint("employee", kwargs={"public_id": review("preparing")}),
         "prepare_take_back": Endpoint("employee", kwargs={"public_id": review("preparing")}),
         "talk": Endpoint("employee", review="talking", kwargs=talk),
+        "talk_time": Endpoint(
+            "manager",
+            kwargs={"public_id": review("preparing")},
+            fields={
+                "date": choice("2027-02-16", "2020-01-01", "2027-02-30", "16.02.2027"),
+                "time": choice("10:00", "25:00", "9.30", "23:59:59"),
+                "minutes": choice("30", "60", "90", "17"),
+                "place": text,
+            },
+            shows="review_detail",
+        ),
+        "talk_time_cancel": Endpoint("manager", kwargs={"public_id": review("preparing")}),
+        "talk_ics": Endpoint("employee", kwargs={"public_id": review("preparing")}),
         "talk_start": Endpoint("manager", kwargs={"public_id": review("preparing")}),
         "talk_focus": Endpoint(
             "employee", review="talking", kwargs=talk, fields=s["focus"], shows="talk"
@@ -457,7 +480,7 @@ def user_of(world, endpoint: Endpoint):
 # What must hold after every post
 
 STORED = [Round, Review, ReviewEvent, Preparation, Answer, Mark, FocusArea, Goal, Reflection]
-STORED += [Department, Person]
+STORED += [Department, Person, Notice]
 
 
 def snapshot() -> dict:

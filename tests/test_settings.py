@@ -32,6 +32,7 @@ def production(**extra):
     return {
         "SECRET_KEY": "a-production-secret-" + "x7Kq9mZt2Lw8Rb4Nc6Vd1Hs3Jf5Gp0Ya" * 2,
         "ALLOWED_HOSTS": "mus.example.dk",
+        "SITE_URL": "https://mus.example.dk",
         "DATABASE_URL": "sqlite:////tmp/mus-deploy-check.sqlite3",
         **extra,
     }
@@ -41,6 +42,20 @@ def test_check_deploy_is_clean_in_production():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_while_emails_would_link_to_no_public_address():
+    env = production()
+    del env["SITE_URL"]
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "notifications.W001" in result.stderr
+
+
+def test_tasks_wait_in_the_database_for_the_worker_by_default():
+    code = "from django.conf import settings as s; print(s.TASKS['default']['BACKEND'])"
+    result = run_manage("shell", "--no-imports", "-c", code, **production())
+    assert result.stdout.strip() == "django_tasks_db.DatabaseBackend", result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

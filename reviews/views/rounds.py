@@ -1,5 +1,6 @@
 """HR's pages: rounds, their progress, and handling one review's manager or reopening."""
 
+import copy
 from uuid import UUID
 
 from django.contrib import messages
@@ -7,16 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from notifications import outbox
 from reviews import access, insight, progress, services
 from reviews import talk as talk_service
 from reviews.forms import (
     FindReviewForm,
     MoveToManagerForm,
     ParticipantsForm,
+    ReminderScheduleForm,
     ReopenForm,
     RoundForm,
 )
@@ -41,6 +45,22 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/round_form.html", {"form": form})
 
 
+def _round_page(request, round_, **forms) -> HttpResponse:
+    """The round's page with the top of its progress tree; a refused form comes back with
+    its errors."""
+    report = insight.progress(round_, levels=1, overdue_limit=0)
+    draft = round_.status == Round.Status.DRAFT
+    context = {
+        "round": round_,
+        "report": report,
+        "participant_count": round_.participants().count() if draft else report.review_count,
+        "participants_form": forms.get("participants_form") or ParticipantsForm(),
+        "reminder_form": forms.get("reminder_form") or ReminderScheduleForm(instance=round_),
+        "reminders_sent": outbox.sent_counts(round_),
+    }
+    return render(request, "reviews/round_detail.html", context | forms)
+
+
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
@@ -53,22 +73,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if number
         else None
     )
-    return render(
-        request,
-        "reviews/round_detail.html",
-        _round_context(round_, ParticipantsForm()) | {"searched": number, "found": found},
-    )
-
-
-def _round_context(round_: Round, participants_form: ParticipantsForm) -> dict:
-    report = insight.progress(round_, levels=1, overdue_limit=0)  # the top of the tree
-    draft = round_.status == Round.Status.DRAFT
-    return {
-        "round": round_,
-        "report": report,
-        "participant_count": round_.participants().count() if draft else report.review_count,
-        "participants_form": participants_form,
-    }
+    return _round_page(request, round_, searched=number, found=found)
 
 
 def _report_opened(request, opened: services.Opened) -> None:
@@ -99,7 +104,7 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.round_for_hr(request.user, pk)
     form = ParticipantsForm(request.POST)
     if not form.is_valid():
-        return render(request, "reviews/round_detail.html", _round_context(round_, form))
+        return _round_page(request, round_, participants_form=form)
     try:
         opened = services.add_participants(
             round_, form.cleaned_data["departments"], form.cleaned_data["people"]
@@ -112,6 +117,21 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The participants were added."))
     return redirect("round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR changes when the round reminds those who have not prepared."""
+    round_ = access.round_for_hr(request.user, pk)
+    # The form writes what was posted into its instance even when refused: a copy of its
+    # own, so the page shows the round's schedule as saved beside the errors.
+    form = ReminderScheduleForm(request.POST, instance=copy.copy(round_))
+    if not form.is_valid():
+        return _round_page(request, round_, reminder_form=form)
+    if run_write(request, round_.check_accepts_changes, _("The reminder schedule is saved.")):
+        form.save()
+    return redirect(reverse("round_detail", args=[pk]) + "#reminders-heading")
 
 
 @login_required
