@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from mus.collation import Localised
@@ -21,9 +23,33 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
     )
+    # Part of what every session of this user is checked against: raising it ends them all.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # A person removed from MUS keeps only this anonymous login, so that the reviews of
+    # others they managed, and the trails of those reviews, still point at someone.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password (a new password ends the other sessions), with the
+        # generation mixed in: one small update ends every session, with no session read.
+        return salted_hmac(
+            "mus.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_full_name(self) -> str:
+        if self.removed_at:
+            return str(_("Removed person"))
+        return super().get_full_name()
+
+    def end_all_sessions(self) -> None:
+        User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
+        self.refresh_from_db(fields=["session_generation"])
 
 
 class DepartmentQuerySet(models.QuerySet):

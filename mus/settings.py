@@ -2,11 +2,12 @@
 
 Variables (see README): SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL,
 DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,
-SECURE_HSTS_PRELOAD, SESSION_IDLE_SECONDS, TIME_ZONE, SITE_URL, TASKS_BACKEND. A ``.env``
-file beside manage.py (or the file ENV_FILE names) is read too; ``make run`` writes one for
-local development.
+SECURE_HSTS_PRELOAD, SESSION_IDLE_SECONDS, LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES,
+TRUSTED_PROXIES, TIME_ZONE, SITE_URL, TASKS_BACKEND. A ``.env`` file beside manage.py (or
+the file ENV_FILE names) is read too; ``make run`` writes one for local development.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,11 +52,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "adminsortable2",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Up here, so that static files and early refusals carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,8 +68,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mus.middleware.DanishByDefaultLocaleMiddleware",  # after auth: the user's own choice
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "reviews.trail.TrailMiddleware",
+    # Last: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mus.urls"
@@ -113,6 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, then the real one
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -125,6 +136,25 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Login throttling (django-axes). Failures count per username *and* address: by username
+# alone anyone could lock a colleague out from anywhere, and by address alone one wrong
+# guess too many would lock out a whole town hall behind one NAT address. The lockout
+# lifts itself after the cool-off (a failure meanwhile starts it again), and a
+# successful login forgets earlier failures.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mus.accounts.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "mus.accounts.client_address"
+AXES_USERNAME_CALLABLE = "mus.accounts.attempted_username"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failed attempts are kept until the cool-off has passed; successful logins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+# How many reverse proxies in front of MUS add the address they saw to X-Forwarded-For;
+# with none, the connection's own address is the client's.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
@@ -194,6 +224,39 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+# The browser features MUS never uses are switched off, for us and anything we might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "storage-access",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    ]
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -214,8 +277,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Every login at INFO; lockouts, which matter, come at WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# How long a review is kept after it ended (concluded, or its round closed): then
+# `manage.py apply_retention` deletes it with everything in it, its trail included.
+# Five years: a development plan is followed up over a few rounds, and a personnel
+# matter that leans on it is usually settled well within that time.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 
 # Where the seed documents the catalogue fixtures were taken from (used by the tests).
 SEEDS_DIR = Path(env.str("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seeds")))

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from mus import views
+from mus import accounts, views
 
 admin.site.site_header = _("MUS administration")
 admin.site.site_title = _("MUS administration")
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/everywhere/", accounts.logout_everywhere, name="logout_everywhere"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"

@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from mus.models import Person, User
+from reviews import trail
 from reviews.models import TRANSITIONS, Party, Preparation, Review, Round, State
 
 # From the talk on, both preparations lie open between the two.
@@ -214,6 +215,11 @@ class ReviewAccess:
         """The agreed time of the talk is among "review status and dates": parties and HR."""
         return self.can_see_status
 
+    @property
+    def can_see_trail(self) -> bool:
+        """Who has opened my MUS: the employee's to know, about their own review."""
+        return self.party == Party.EMPLOYEE
+
 
 def access_to(user: User, review: Review) -> ReviewAccess:
     person = person_of(user)
@@ -229,8 +235,7 @@ def access_to(user: User, review: Review) -> ReviewAccess:
     )
 
 
-def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:
-    """The review, for its employee or its manager; a 404 for anyone else, HR included."""
+def _party_access(user: User, public_id) -> tuple[Review, ReviewAccess]:
     review = (
         Review.objects.select_related("round", "employee__user", "manager__user")
         .filter(public_id=public_id)
@@ -238,6 +243,24 @@ def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:
     )
     access = access_to(user, review) if review else None
     if access is None or not access.is_party:
+        raise Http404
+    return review, access
+
+
+def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:
+    """The review, for its employee or its manager; a 404 for anyone else, HR included.
+
+    What the page shows of it goes into the review's trail (reviews.trail).
+    """
+    review, access = _party_access(user, public_id)
+    trail.opened(access)
+    return review, access
+
+
+def review_for_employee(user: User, public_id) -> tuple[Review, ReviewAccess]:
+    """The review, for its employee alone (its trail); a 404 for anyone else."""
+    review, access = _party_access(user, public_id)
+    if not access.can_see_trail:
         raise Http404
     return review, access
 
@@ -251,8 +274,12 @@ def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
 
 
 def review_to_schedule(user: User, public_id) -> tuple[Review, ReviewAccess]:
-    """The review, for its manager while the talk's time may be set; 403 for the employee."""
-    review, access = review_for_party(user, public_id)
+    """The review, for its manager while the talk's time may be set; 403 for the employee.
+
+    The time and place are among the review's dates, not its confidential content: no
+    trail entry (reviews.trail).
+    """
+    review, access = _party_access(user, public_id)
     if not access.can_schedule_talk:
         raise PermissionDenied(
             _("Only the manager sets the time of the talk, and only until the talk begins.")
@@ -262,7 +289,7 @@ def review_to_schedule(user: User, public_id) -> tuple[Review, ReviewAccess]:
 
 def review_with_talk_time(user: User, public_id) -> tuple[Review, ReviewAccess]:
     """The review as a calendar entry, for its two parties; 404 while no time is set."""
-    review, access = review_for_party(user, public_id)
+    review, access = _party_access(user, public_id)
     if not review.has_talk_time:
         raise Http404
     return review, access
@@ -283,6 +310,7 @@ def review_for_record(user: User, public_id) -> tuple[Review, ReviewAccess]:
         raise Http404
     if not review.is_concluded:
         raise PermissionDenied
+    trail.opened(review_access)
     return review, review_access
 
 

@@ -17,8 +17,9 @@ from competencies.models import Competence, Question, Theme
 from competencies.wheel import Level, Tooth
 from competencies.wheel import Mark as WheelMark
 from mus.posted import whole_number
+from reviews import trail
 from reviews.access import ReviewAccess, preparing_parties
-from reviews.models import Answer, LockedError, Mark, Preparation, Review, State
+from reviews.models import Action, Answer, LockedError, Mark, Preparation, Review, State
 
 
 def _own_preparation(access: ReviewAccess) -> Preparation:
@@ -34,7 +35,7 @@ def _own_preparation(access: ReviewAccess) -> Preparation:
     access.preparations[access.party] = preparation
     review = access.review
     if review.state == State.INVITED:
-        review.move_to(State.PREPARING)
+        review.move_to(State.PREPARING, **trail.by(access))
     return preparation
 
 
@@ -134,6 +135,7 @@ def save_answer(access: ReviewAccess, question: Question, text: str, base_versio
     preparation = _own_preparation(access)
     answer = Answer.objects.get_or_create(preparation=preparation, question=question)[0]
     answer.save_text("text", text, base_version)
+    trail.write(access, Action.SAVED_ANSWER)
     return answer
 
 
@@ -146,6 +148,7 @@ def save_mark_text(
     if field == "name" and mark.slot is None:
         raise Http404  # catalogue competences are named by the catalogue
     mark.save_text(field, text, base_version)
+    trail.write(access, Action.NAMED_COMPETENCE if field == "name" else Action.SAVED_NOTE)
     return mark
 
 
@@ -156,6 +159,7 @@ def save_level(access: ReviewAccess, key: str, level: str) -> Mark:
     mark = _mark_of(_own_preparation(access), key)
     Mark.objects.filter(pk=mark.pk).update(level=level, updated_at=timezone.now())
     mark.level = level
+    trail.write(access, Action.MARKED_COMPETENCE)
     return mark
 
 
@@ -164,13 +168,14 @@ def share(access: ReviewAccess) -> None:
     preparation = _own_preparation(access)
     Preparation.objects.filter(pk=preparation.pk).update(shared_at=timezone.now())
     preparation.refresh_from_db()
+    trail.write(access, Action.SHARED_PREPARATION)
     shared = set(
         Preparation.objects.filter(review=access.review, shared_at__isnull=False).values_list(
             "party", flat=True
         )
     )
     if preparing_parties(access.review) <= shared:
-        access.review.move_to(State.SHARED)
+        access.review.move_to(State.SHARED, **trail.by(access))
 
 
 @transaction.atomic
@@ -189,8 +194,9 @@ def take_back(access: ReviewAccess) -> None:
             _("Your preparation has been seen, so sharing it can no longer be taken back.")
         )
     access.own_preparation.shared_at = None
+    trail.write(access, Action.TOOK_BACK_PREPARATION)
     if access.review.state == State.SHARED:
-        access.review.move_to(State.PREPARING)
+        access.review.move_to(State.PREPARING, **trail.by(access))
 
 
 def saved_text(access: ReviewAccess, name: str) -> str:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from mus.models import Department, Person, User
 from notifications import outbox
-from reviews.models import Review, ReviewEvent, Round
+from reviews.models import Review, ReviewEvent, Role, Round
 
 
 @dataclass
@@ -83,9 +83,10 @@ def move_to_manager(review: Review, manager: Person, reason: str, actor: User) -
     ReviewEvent.objects.create(
         review=review,
         actor=actor,
+        role=Role.HR,
         kind=ReviewEvent.Kind.MANAGER,
-        old=old.name,
-        new=manager.name,
+        old_manager=old,
+        new_manager=manager,
         note=reason or _("No reason given"),
     )
     review.manager = manager

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications import outbox
+from reviews import trail
 from reviews.access import ReviewAccess
 from reviews.models import (
+    Action,
     EditConflictError,
     FocusArea,
     Goal,
@@ -23,6 +25,7 @@ from reviews.models import (
     Preparation,
     Reflection,
     Review,
+    Role,
     State,
 )
 
@@ -45,7 +48,7 @@ def start_talk(access: ReviewAccess) -> None:
     Preparation.objects.filter(review=access.review, shared_at__isnull=True).update(
         shared_at=timezone.now()
     )
-    access.review.move_to(State.TALK_STARTED, access.user)
+    access.review.move_to(State.TALK_STARTED, **trail.by(access))
 
 
 @transaction.atomic
@@ -99,6 +102,7 @@ def set_focus_areas(access: ReviewAccess, chosen: list[tuple[int | None, str]]) 
         FocusArea(review=access.review, competence_id=competence_id, name=name, position=i)
         for i, (competence_id, name) in enumerate(chosen, start=1)
     )
+    trail.write(access, Action.CHOSE_FOCUS_AREAS)
 
 
 def _accepted_field(access: ReviewAccess) -> str:
@@ -113,6 +117,7 @@ def save_goal(access: ReviewAccess, goal: Goal, wording: int = 0) -> Goal:
     removed) the goal meanwhile, it is refused rather than overwriting what they wrote.
     """
     _require(_locked(access).can_talk)
+    trail.write(access, Action.ADDED_GOAL if goal.pk is None else Action.REWORDED_GOAL)
     if goal.pk is None:
         goal.review = access.review
         goal.position = access.review.goals.count() + 1
@@ -151,12 +156,14 @@ def accept_goal(access: ReviewAccess, goal: Goal, wording: int) -> None:
         raise LockedError(
             _("The goal was changed meanwhile. Read the new wording and accept again.")
         )
+    trail.write(access, Action.ACCEPTED_GOAL)
 
 
 @transaction.atomic
 def delete_goal(access: ReviewAccess, goal: Goal) -> None:
     _require(_locked(access).can_talk)
     goal.delete()
+    trail.write(access, Action.REMOVED_GOAL)
 
 
 @transaction.atomic
@@ -165,13 +172,14 @@ def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
     if status not in Goal.Status.values:
         raise LockedError(_("Choose one of the statuses."))
     Goal.objects.filter(pk=goal.pk).update(status=status)
+    trail.write(access, Action.SET_GOAL_STATUS)
 
 
 @transaction.atomic
 def end_talk(access: ReviewAccess) -> None:
     """The manager records that the talk was held; the employee is asked to confirm it."""
     _require(_locked(access).can_end_talk)
-    access.review.move_to(State.TALK_HELD, access.user)
+    access.review.move_to(State.TALK_HELD, **trail.by(access))
 
 
 @transaction.atomic
@@ -182,7 +190,7 @@ def confirm(access: ReviewAccess, disagreement: str) -> None:
     Review.objects.filter(pk=access.review.pk).update(
         confirmed_at=timezone.now(), disagreement=disagreement
     )
-    access.review.move_to(State.CONCLUDED, access.user)
+    access.review.move_to(State.CONCLUDED, **trail.by(access))
 
 
 @transaction.atomic
@@ -192,7 +200,7 @@ def reopen(review: Review, reason: str, actor) -> None:
     if review.state != State.CONCLUDED:
         raise LockedError(_("Only a concluded review can be reopened."))
     Review.objects.filter(pk=review.pk).update(confirmed_at=None)
-    review.move_to(State.TALK_HELD, actor, note=reason)
+    review.move_to(State.TALK_HELD, actor, note=reason, role=Role.HR)
 
 
 def own_reflection(access: ReviewAccess) -> Reflection:
@@ -214,15 +222,22 @@ def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> 
         except EditConflictError as conflict:
             conflict.mine = text
             conflicts[field] = conflict
+        else:
+            trail.write(access, Action.SAVED_REFLECTIONS)
     return conflicts
 
 
 @transaction.atomic
 def share_reflection(access: ReviewAccess) -> None:
     _require(_locked(access).can_talk)
-    Reflection.objects.filter(pk=own_reflection(access).pk, shared_at__isnull=True).update(
+    shared = Reflection.objects.filter(pk=own_reflection(access).pk, shared_at__isnull=True).update(
         shared_at=timezone.now()
     )
+    if shared:
+        trail.write(access, Action.SHARED_REFLECTIONS)
+
+
+TALK_TEXTS = {"summary": Action.WROTE_SUMMARY, "talk_notes": Action.WROTE_TALK_NOTES}
 
 
 @transaction.atomic
@@ -233,3 +248,4 @@ def save_talk_text(access: ReviewAccess, field: str, text: str, base_version: in
         raise PermissionDenied
     _require(_locked(access).can_talk)
     access.review.save_text(field, text, base_version)
+    trail.write(access, TALK_TEXTS[field])

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from reviews.views import insight, preparing, review, rounds, talk_time, talking
+from reviews.views import insight, preparing, privacy, review, rounds, talk_time, talking
 
 urlpatterns = [
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/my-data.zip", privacy.personal_data_export, name="personal_data_export"),
     path("rounds/", rounds.round_list, name="round_list"),
     path("rounds/new/", rounds.round_create, name="round_create"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
@@ -58,6 +60,7 @@ urlpatterns = [
     ),
     path("reviews/<uuid:public_id>/", review.review_detail, name="review_detail"),
     path("reviews/<uuid:public_id>/pdf/", review.review_pdf, name="review_pdf"),
+    path("reviews/<uuid:public_id>/opened/", review.review_trail, name="review_trail"),
     path("reviews/<uuid:public_id>/prepare/", preparing.prepare, name="prepare"),
     path("reviews/<uuid:public_id>/talk/", talking.talk, name="talk"),
     path("reviews/<uuid:public_id>/talk-time/", talk_time.talk_time, name="talk_time"),

@@ -214,6 +214,16 @@ def endpoints(w) -> dict[str, Endpoint]:
         "dashboard": Endpoint("employee"),
         "login": Endpoint(None, fields={"username": text, "password": text, "next": text}),
         "logout": Endpoint("employee"),
+        "logout_everywhere": Endpoint("employee"),
+        "privacy": Endpoint("employee"),
+        "personal_data_export": Endpoint("employee", review="concluded", max_examples=3),
+        "review_trail": Endpoint(
+            "employee",
+            review="concluded",
+            kwargs={"public_id": review("concluded")},
+            fields={"page": text, "others": text},
+            query=True,
+        ),
         "password_change": Endpoint(
             "employee",
             fields={"old_password": text, "new_password1": text, "new_password2": text},
@@ -484,8 +494,10 @@ STORED += [Department, Person, Notice]
 
 
 def snapshot() -> dict:
-    """Everything a write could change (sessions and last logins aside)."""
+    """Everything a write could change (sessions, last logins and the trail's record that
+    a page was read aside)."""
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in STORED}
+    state["ReviewEvent"] = [e for e in state["ReviewEvent"] if e["kind"] != ReviewEvent.Kind.READ]
     state["User"] = list(User.objects.order_by("pk").values("pk", "username", "password"))
     return state
 

@@ -22,11 +22,12 @@ def test_access_moves_with_the_review(client, hr_user, review, manager, other_ma
     review.refresh_from_db()
     assert review.manager == other_manager
     event = ReviewEvent.objects.get(review=review, kind="manager")
-    assert (event.old, event.new, event.note, event.actor) == (
-        "Mette Madsen",
-        "Lars Lund",
+    assert (event.old_manager, event.new_manager, event.note, event.actor, event.role) == (
+        manager,
+        other_manager,
         "Omstrukturering",
         hr_user,
+        "hr",
     )
 
     detail = reverse("review_detail", args=[review.public_id])

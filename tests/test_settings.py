@@ -104,3 +104,27 @@ def test_smtp_from_email_url():
     assert "smtp.EmailBackend" in result.stdout
     assert "'host': 'smtp.example.dk'" in result.stdout
     assert "'use_tls': True" in result.stdout
+
+
+def test_production_sends_hsts_and_secure_cookies_by_default():
+    """Production's own defaults, not the tests' settings: a request over HTTPS.
+
+    Only the static files' storage is swapped, as nothing was collected for the manifest.
+    """
+    code = (
+        "from django.conf import settings as s; from django.test import Client; "
+        "from django.test.utils import override_settings; "
+        "plain = {**s.STORAGES, 'staticfiles': s.STORAGES['default']}; "
+        "with_plain_storage = override_settings(STORAGES=plain); with_plain_storage.enable(); "
+        "r = Client(HTTP_HOST='mus.example.dk').get('/login/', secure=True); "
+        "print(r.status_code); print(r['Strict-Transport-Security']); "
+        "c = r.cookies['csrftoken']; print(bool(c['secure']), bool(c['httponly'])); "
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, **production())
+    assert result.stdout.split("\n")[:4] == [
+        "200",
+        "max-age=31536000; includeSubDomains; preload",
+        "True True",
+        "True True Lax",
+    ], result.stdout + result.stderr

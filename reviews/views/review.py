@@ -2,12 +2,14 @@
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mus.pdf import pdf_response
-from reviews import access, record
+from reviews import access, record, trail
 
 
 @login_required
@@ -21,3 +23,21 @@ def review_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def review_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = access.review_for_record(request.user, public_id)
     return pdf_response(record.review_pdf(review, review_access, request), record.filename(review))
+
+
+@login_required
+def review_trail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Who has opened my MUS: the review's trail, for its employee, newest first."""
+    review, _access = access.review_for_employee(request.user, public_id)
+    others_only = request.GET.get("others") == "1"
+    events = trail.events_of(review)
+    if others_only:
+        events = events.exclude(actor=request.user)
+    lines = trail.lines(events)[::-1]
+    context = {
+        "review": review,
+        "page": Paginator(lines, 100).get_page(request.GET.get("page")),
+        "others_only": others_only,
+        "retention_years": settings.RETENTION_YEARS,
+    }
+    return render(request, "reviews/review_trail.html", context)

@@ -22,8 +22,8 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from mus.pdf import write_pdfs
-from reviews import record
-from reviews.models import Review, Round, State
+from reviews import record, trail
+from reviews.models import Action, Review, Role, Round, State
 
 # A worker takes a few records at a time: enough to make sending them cheap, few enough
 # that the processes finish together.
@@ -78,6 +78,10 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{directory} cannot be created: {error.strerror}.") from None
 
+        # HR reads every record: each review's trail says so (the command has no login).
+        trail.read_many(
+            ((pk, Role.HR) for pk in reviews.values_list("pk", flat=True)), Action.EXPORTED_ROUND
+        )
         processes = min(processes, count)
         started = time.perf_counter()
         documents = self.documents(reviews, directory)

@@ -1,0 +1,258 @@
+"""Security headers on every kind of response: pages, fragments, PDFs, errors, admin, static.
+
+The URLs come from the URL resolver (tests/sweep.py): a new URL without an entry in
+VISITS fails the sweep. Each is requested as someone who gets the real thing (a page,
+an htmx fragment, a PDF), and the headers that go out are checked, together with the
+HTML itself: no inline style, no inline handler, no script or style without the nonce.
+"""
+
+import re
+from dataclasses import dataclass, field
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from competencies.models import Question
+from reviews.models import Goal
+from tests import sweep
+from tests.conftest import PASSWORD, make_round
+from tests.test_review_pdf import conclude
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Visit:
+    persona: str | None
+    method: str = "GET"
+    args: str = ""  # which objects the URL names: see Sweep.args
+    status: int = 200
+    data: dict = field(default_factory=dict)
+    htmx: bool = False
+    download: bool = False  # a file, not a page
+
+
+# In the order they are requested: the writes late, so that the pages before them see
+# the data as the fixtures made it.
+VISITS = {
+    "login": Visit(None),
+    "dashboard": Visit("employee"),
+    "review_detail": Visit("employee", args="concluded"),
+    "prepare": Visit("colleague", args="open"),
+    "talk": Visit("employee", args="concluded"),
+    "reflection": Visit("employee", args="concluded"),
+    "review_pdf": Visit("employee", args="concluded", download=True),
+    "review_trail": Visit("employee", args="concluded"),
+    "catalogue_guide_pdf": Visit("employee", args="catalogue", download=True),
+    "privacy": Visit("employee"),
+    "personal_data_export": Visit("employee", download=True),
+    "password_change": Visit("employee"),
+    "password_change_done": Visit("employee"),
+    "round_list": Visit("hr"),
+    "round_create": Visit("hr"),
+    "round_detail": Visit("hr", args="round"),
+    "review_move": Visit("hr", args="round open"),
+    "review_reopen": Visit("hr", args="round concluded"),
+    # htmx fragments of the preparation.
+    "prepare_text": Visit("colleague", "POST", "open", data={"text": True}, htmx=True),
+    "prepare_level": Visit("colleague", "POST", "open", data={"level": True}, htmx=True),
+    "prepare_share": Visit("colleague", "POST", "open", 302),
+    "prepare_take_back": Visit("colleague", "POST", "open", 302),
+    # Writes of the talk on a concluded review: refused, with the page or a message.
+    "talk_start": Visit("manager", "POST", "concluded", 302),
+    "talk_focus": Visit("manager", "POST", "concluded", 302),
+    "talk_text": Visit("manager", "POST", "concluded", 403),
+    "talk_end": Visit("manager", "POST", "concluded", 302),
+    "talk_confirm": Visit("employee", "POST", "concluded", 302),
+    "goal_add": Visit("manager", "POST", "concluded", 200),  # the form with its errors
+    "goal_edit": Visit("manager", "POST", "concluded goal", 200),
+    "goal_accept": Visit("employee", "POST", "concluded goal", 302),
+    "goal_status": Visit("employee", "POST", "concluded goal", 302),
+    "goal_delete": Visit("manager", "POST", "concluded goal", 302),
+    "reflection_share": Visit("employee", "POST", "concluded", 302),
+    "round_participants": Visit("hr", "POST", "other_round", 200),  # the form with its errors
+    "round_open": Visit("hr", "POST", "other_round", 302),
+    "round_close": Visit("hr", "POST", "other_round", 302),
+    "set_language": Visit(None, "POST", status=302, data={"language": "da"}),
+    "favicon.ico": Visit(None, status=302),
+    "logout_everywhere": Visit("employee", "POST", status=302),
+    "logout": Visit("employee", "POST", status=302),
+}
+
+PERMISSIONS_OFF = ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid"]
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {
+        name: values
+        for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
+
+
+def assert_security_headers(response, what: str):
+    csp = csp_directives(response)
+    nonce = None
+    for directive in ("script-src", "style-src"):
+        sources = csp[directive]
+        assert "'self'" in sources, what
+        assert "'unsafe-inline'" not in sources and "'unsafe-eval'" not in sources, what
+        assert all(s == "'self'" or s.startswith("'nonce-") for s in sources), (what, sources)
+        nonce = next((s[7:-1] for s in sources if s.startswith("'nonce-")), nonce)
+    assert csp["default-src"] == ["'self'"], what
+    assert csp["frame-ancestors"] == ["'none'"], what
+    assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'none'"], what
+    assert csp["form-action"] == ["'self'"], what
+    assert "style-src-attr" not in csp and "script-src-attr" not in csp, what
+    assert response["X-Frame-Options"] == "DENY", what
+    assert response["Referrer-Policy"] == "same-origin", what
+    assert response["X-Content-Type-Options"] == "nosniff", what
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", what
+    policy = response["Permissions-Policy"]
+    for feature in PERMISSIONS_OFF:
+        assert f"{feature}=()" in policy, (what, feature)
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert_no_inline_code(response.content.decode(), nonce, what)
+
+
+INLINE = [
+    (re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I), "a style attribute"),
+    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "an inline event handler"),
+    (re.compile(r"javascript:", re.I), "a javascript: URL"),
+]
+
+
+def assert_no_inline_code(html: str, nonce: str | None, what: str):
+    for pattern, name in INLINE:
+        found = pattern.search(html)
+        assert not found, f"{what} has {name}: {found and found.group(0)}"
+    for tag in re.findall(r"<(?:script|style)\b[^>]*>", html, re.I):
+        if tag.lower().startswith("<script") and " src=" in tag:
+            continue
+        assert nonce and f'nonce="{nonce}"' in tag, f"{what}: {tag} without the nonce"
+
+
+class Sweep:
+    def __init__(self, client, world):
+        self.client, self.world = client, world
+
+    def args(self, spec: str) -> list:
+        objects = {
+            "open": self.world["open"].public_id,
+            "concluded": self.world["concluded"].public_id,
+            "round": self.world["concluded"].round_id,
+            "other_round": self.world["other_round"].pk,
+            "catalogue": self.world["concluded"].round.catalogue_id,
+            "goal": self.world["goal"].pk,
+        }
+        return [objects[name] for name in spec.split()]
+
+    def data(self, visit: Visit) -> dict:
+        if visit.data.get("text"):
+            question = self.world["question"]
+            name = f"answer-{question.pk}"
+            return {"field": name, name: "Et svar", f"{name}-version": "0"}
+        if visit.data.get("level"):
+            competence = self.world["open"].round.catalogue.competences.first()
+            return {"key": f"c{competence.pk}", "level": "strong"}
+        return visit.data
+
+    def request(self, name: str, visit: Visit):
+        self.client.logout()
+        if visit.persona:
+            self.client.force_login(self.world[visit.persona])
+        url = reverse(name, args=self.args(visit.args)) if name != "favicon.ico" else "/favicon.ico"
+        headers = {"HX-Request": "true"} if visit.htmx else {}
+        send = self.client.get if visit.method == "GET" else self.client.post
+        return send(url, self.data(visit), headers=headers)
+
+
+@pytest.fixture
+def world(client, review, employee, manager, colleague, hr_user, kl_catalogue, kl_questions):
+    concluded = conclude(client, review, employee, manager)
+    return {
+        "employee": employee.user,
+        "colleague": colleague.user,
+        "manager": manager.user,
+        "hr": hr_user,
+        "concluded": concluded,
+        "open": concluded.round.reviews.get(employee=colleague),
+        "goal": Goal.objects.filter(review=concluded).first(),
+        "question": Question.objects.filter(
+            theme__question_set=concluded.round.question_set
+        ).first(),
+        "other_round": make_round(kl_catalogue, kl_questions, name="MUS 2028"),
+    }
+
+
+def test_the_sweep_names_every_url():
+    assert not sweep.missing(VISITS), "add these URLs to VISITS"
+
+
+def test_every_page_type_sends_the_security_headers(client, world):
+    sweeper = Sweep(client, world)
+    for name, visit in VISITS.items():
+        response = sweeper.request(name, visit)
+        assert response.status_code == visit.status, (name, response.status_code)
+        assert_security_headers(response, name)
+
+
+def test_pdfs_go_out_with_the_headers_too(client, world):
+    response = Sweep(client, world).request("review_pdf", VISITS["review_pdf"])
+    assert response["Content-Type"] == "application/pdf"
+    assert_security_headers(response, "review_pdf")
+
+
+def test_error_pages_send_the_headers(client, world):
+    client.force_login(world["employee"])
+    not_found = client.get(reverse("review_detail", args=["00000000-0000-4000-8000-000000000000"]))
+    forbidden = client.get(reverse("round_list"))
+    assert (not_found.status_code, forbidden.status_code) == (404, 403)
+    client.raise_request_exception = False
+    with mock.patch("mus.views.progress.reviews_as_employee", side_effect=RuntimeError):
+        failed = client.get(reverse("dashboard"))
+    assert failed.status_code == 500
+    for response, what in [(not_found, "404"), (forbidden, "403"), (failed, "500")]:
+        assert_security_headers(response, what)
+
+
+def test_static_files_send_the_headers(client, settings):
+    # WhiteNoise serves them, ahead of Django's views; the tests have none collected.
+    settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
+    response = client.get("/static/css/mus.css")
+    assert response.status_code == 200
+    assert_security_headers(response, "static file")
+
+
+def test_django_admin_sends_the_headers_and_no_inline_code(client, superuser):
+    client.force_login(superuser)
+    for url in sweep.admin_pages():
+        response = client.get(url)
+        assert response.status_code in (200, 403), url
+        assert_security_headers(response, url)
+    client.logout()
+    assert_security_headers(client.get(reverse("admin:login")), "admin login")
+
+
+def test_cookies_are_secure_and_http_only_in_production(client, employee, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    page = client.get(reverse("login"), secure=True)
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        reverse("login"),
+        {"username": "anne", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        secure=True,
+    )
+    assert response.status_code == 302
+    for name in ("sessionid", "csrftoken"):
+        cookie = client.cookies[name]
+        assert cookie["secure"] and cookie["httponly"], name
+        assert cookie["samesite"] == "Lax", name
+
+
+def test_hsts_on_https_in_production(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
+    response = client.get(reverse("login"), secure=True)
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
