@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from reviews.models import Action, ReviewEvent, Role, State, TrailRemoval
@@ -192,6 +194,18 @@ class Line:
     last: datetime
     count: int = 1
     same_as: tuple = ()  # who, in which role, did what: lines alike in this fold into one
+
+    @property
+    def when(self) -> str:
+        """The minute it happened, or the span of a run of repeats, in the reader's format."""
+        first, last = (
+            localtime(t).replace(second=0, microsecond=0) for t in (self.first, self.last)
+        )
+        start = date_format(first, "DATETIME_FORMAT")
+        if first == last:
+            return start
+        end_format = "TIME_FORMAT" if first.date() == last.date() else "DATETIME_FORMAT"
+        return f"{start}–{date_format(last, end_format)}"
 
 
 def _who(event: ReviewEvent) -> str:

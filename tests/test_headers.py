@@ -6,6 +6,7 @@ an htmx fragment, a PDF), and the headers that go out are checked, together with
 HTML itself: no inline style, no inline handler, no script or style without the nonce.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from unittest import mock
@@ -52,6 +53,22 @@ VISITS = {
     "round_list": Visit("hr"),
     "round_create": Visit("hr"),
     "round_detail": Visit("hr", args="round"),
+    # HR's insight: the progress tree, the focus map, the MED report, and their files.
+    "round_progress": Visit("hr", args="round"),
+    "round_progress_csv": Visit("hr", args="round", download=True),
+    "round_progress_xlsx": Visit("hr", args="round", download=True),
+    "round_overdue_csv": Visit("hr", args="round", download=True),
+    "round_focus": Visit("hr", args="round"),
+    "round_focus_csv": Visit("hr", args="round", download=True),
+    "round_focus_xlsx": Visit("hr", args="round", download=True),
+    "focus_latest": Visit("hr", status=302),
+    "med_latest": Visit("hr", status=302),
+    "med_report": Visit("hr", args="year"),
+    "med_pdf": Visit("hr", args="year", download=True),
+    "med_xlsx": Visit("hr", args="year", download=True),
+    # The talk's time: the manager's form, and the calendar file for either party.
+    "talk_time": Visit("manager", args="open"),
+    "talk_ics": Visit("colleague", args="open", download=True),
     "review_move": Visit("hr", args="round open"),
     "review_reopen": Visit("hr", args="round concluded"),
     # htmx fragments of the preparation.
@@ -73,9 +90,11 @@ VISITS = {
     "reflection_share": Visit("employee", "POST", "concluded", 302),
     "round_participants": Visit("hr", "POST", "other_round", 200),  # the form with its errors
     "round_open": Visit("hr", "POST", "other_round", 302),
+    "round_reminders": Visit("hr", "POST", "other_round", 302),  # an empty schedule: none
+    "talk_time_cancel": Visit("manager", "POST", "open", 302),
     "round_close": Visit("hr", "POST", "other_round", 302),
     "set_language": Visit(None, "POST", status=302, data={"language": "da"}),
-    "favicon.ico": Visit(None, status=302),
+    "favicon": Visit(None, status=302),
     "logout_everywhere": Visit("employee", "POST", status=302),
     "logout": Visit("employee", "POST", status=302),
 }
@@ -145,6 +164,7 @@ class Sweep:
             "other_round": self.world["other_round"].pk,
             "catalogue": self.world["concluded"].round.catalogue_id,
             "goal": self.world["goal"].pk,
+            "year": self.world["concluded"].round.talks_start.year,
         }
         return [objects[name] for name in spec.split()]
 
@@ -162,7 +182,7 @@ class Sweep:
         self.client.logout()
         if visit.persona:
             self.client.force_login(self.world[visit.persona])
-        url = reverse(name, args=self.args(visit.args)) if name != "favicon.ico" else "/favicon.ico"
+        url = reverse(name, args=self.args(visit.args))
         headers = {"HX-Request": "true"} if visit.htmx else {}
         send = self.client.get if visit.method == "GET" else self.client.post
         return send(url, self.data(visit), headers=headers)
@@ -171,13 +191,17 @@ class Sweep:
 @pytest.fixture
 def world(client, review, employee, manager, colleague, hr_user, kl_catalogue, kl_questions):
     concluded = conclude(client, review, employee, manager)
+    open_review = concluded.round.reviews.get(employee=colleague)
+    # The colleague's talk has a time, so that its calendar file exists.
+    open_review.talk_at = datetime.datetime(2027, 2, 16, 9, 0, tzinfo=datetime.UTC)
+    open_review.save()
     return {
         "employee": employee.user,
         "colleague": colleague.user,
         "manager": manager.user,
         "hr": hr_user,
         "concluded": concluded,
-        "open": concluded.round.reviews.get(employee=colleague),
+        "open": open_review,
         "goal": Goal.objects.filter(review=concluded).first(),
         "question": Question.objects.filter(
             theme__question_set=concluded.round.question_set

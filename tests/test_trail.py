@@ -94,6 +94,18 @@ CYCLE = [
     ),
     ("prepare", M, "GET", {}, None, [(M, READ, Action.READ_BOTH_PREPARATIONS)]),
     ("review_move", H, "GET", {}, None, []),  # HR's form: names and status, not the content
+    # The talk's time and place are the review's dates, which HR sees too: not content.
+    ("talk_time", M, "GET", {}, None, []),
+    (
+        "talk_time",
+        M,
+        "POST",
+        {"date": "2027-02-16", "time": "09:00", "minutes": "60", "place": "Lokale 2"},
+        None,
+        [],
+    ),
+    ("talk_ics", E, "GET", {}, None, []),
+    ("talk_time_cancel", M, "POST", {}, None, []),
     ("talk_start", M, "POST", {}, None, [(M, MOVE, State.TALK_STARTED)]),
     ("talk", E, "GET", {}, None, [(E, READ, Action.OPENED_TALK)]),
     ("talk_focus", M, "POST", {"focus": "c{c}"}, None, [(M, WRITE, Action.CHOSE_FOCUS_AREAS)]),

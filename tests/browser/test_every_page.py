@@ -101,6 +101,16 @@ def server_error(page, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Noget gik galt")
 
 
+def wrong_reminder_days(page, world):
+    """A reminder schedule that is not a list of days: the round page with the error."""
+    page.locator("#id_reminder_days_before").fill("snart")
+    submit("Gem planen for påmindelser")(page, world)
+
+
+def year_of(kind):
+    return lambda world: [world["rounds"][kind].talks_start.year]
+
+
 def expired_form(page, world):
     """A form sent without its CSRF cookie (it expired, or came from elsewhere): 403."""
     page.context.clear_cookies()
@@ -128,6 +138,9 @@ PAGES: dict[str, list[Visit]] = {
         Visit("review_detail", last_year, "concluded last year"),
         Visit("talk", last_year, "concluded last year"),
         Visit("reflection", last_year, "concluded, nothing written"),
+        Visit("review_trail", review("anne"), "who has opened my MUS"),
+        Visit("review_trail", last_year, "only others", query="?others=1"),
+        Visit("privacy"),
         Visit("password_change"),
         Visit("password_change", state="errors", act=submit("Skift adgangskode")),
         Visit("round_list", state="403 for a non-HR user"),
@@ -161,6 +174,8 @@ PAGES: dict[str, list[Visit]] = {
         Visit("goal_add", review("bo"), "errors", via="talk", act=submit("Tilføj mål")),
         Visit("talk", review("bo"), "without JavaScript", htmx=False),
         Visit("reflection", review("bo"), "writing"),
+        Visit("talk_time", review("anne"), "no time yet"),
+        Visit("talk_time", review("anne"), "errors", act=submit("Gem og send invitationen")),
         Visit("talk", review("carl"), "held, waiting for the employee"),
         Visit("password_change_done"),
     ],
@@ -181,6 +196,19 @@ PAGES: dict[str, list[Visit]] = {
         Visit("round_detail", round_("open"), "no one found", query="?employee=9999"),
         Visit("round_detail", round_("closed"), "closed"),
         Visit("round_detail", round_("draft"), "draft"),
+        Visit(
+            "round_reminders",
+            round_("open"),
+            "errors",
+            via="round_detail",
+            act=wrong_reminder_days,
+        ),
+        Visit("round_progress", round_("open"), "the department tree"),
+        Visit("round_progress", round_("closed"), "closed"),
+        Visit("round_focus", round_("open"), "few agreed: numbers withheld"),
+        Visit("round_focus", round_("closed")),
+        Visit("med_report", year_of("open")),
+        Visit("med_report", year_of("closed"), "last year"),
         Visit(
             "round_participants",
             round_("draft"),
@@ -222,6 +250,19 @@ NOT_PAGES = {
     "prepare_share": "POST only; redirects to the preparation",
     "prepare_take_back": "POST only; redirects to the preparation",
     "reflection_share": "POST only; redirects to the reflections",
+    "logout_everywhere": "POST only; answers with a redirect to the login page",
+    "personal_data_export": "a zip file (tests/test_personal_data.py)",
+    "talk_ics": "a calendar file (tests/test_talk_time.py)",
+    "talk_time_cancel": "POST only; redirects to the review",
+    "focus_latest": "redirects to the newest round's focus map",
+    "med_latest": "redirects to the newest year's MED report",
+    "med_pdf": "a PDF (tests/test_med_report.py)",
+    "med_xlsx": "a spreadsheet (tests/test_med_report.py)",
+    "round_progress_csv": "a CSV file (tests/test_progress_tree.py)",
+    "round_progress_xlsx": "a spreadsheet (tests/test_progress_tree.py)",
+    "round_overdue_csv": "a CSV file (tests/test_progress_tree.py)",
+    "round_focus_csv": "a CSV file (tests/test_focus_map.py)",
+    "round_focus_xlsx": "a spreadsheet (tests/test_focus_map.py)",
 }
 
 

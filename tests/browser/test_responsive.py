@@ -21,6 +21,8 @@ def main_pages(world):
         "anne": [
             ("dashboard-employee", reverse("dashboard")),
             ("prepare-shared", reverse("prepare", args=[reviews["anne"].public_id])),
+            ("trail", reverse("review_trail", args=[world["last_year"].public_id])),
+            ("privacy", reverse("privacy")),
         ],
         "erik": [("prepare-empty", reverse("prepare", args=[reviews["erik"].public_id]))],
         "mette": [
@@ -28,12 +30,19 @@ def main_pages(world):
             ("review-manager", reverse("review_detail", args=[reviews["anne"].public_id])),
             ("talk-manager", reverse("talk", args=[reviews["bo"].public_id])),
             ("reflection", reverse("reflection", args=[reviews["bo"].public_id])),
+            ("talk-time", reverse("talk_time", args=[reviews["anne"].public_id])),
         ],
         "dorte": [("talk-concluded", reverse("talk", args=[reviews["dorte"].public_id]))],
         "hr": [
             ("dashboard-hr", reverse("dashboard")),
             ("round-hr", reverse("round_detail", args=[world["rounds"]["open"].pk])),
             ("round-new", reverse("round_create")),
+            ("progress", reverse("round_progress", args=[world["rounds"]["open"].pk])),
+            ("focus-map", reverse("round_focus", args=[world["rounds"]["closed"].pk])),
+            (
+                "med-report",
+                reverse("med_report", args=[world["rounds"]["closed"].talks_start.year]),
+            ),
         ],
     }
 

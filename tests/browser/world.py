@@ -110,5 +110,5 @@ def build_world() -> dict:
             "closed": Round.objects.get(name="MUS 2026"),
             "draft": draft,
         },
-        "last_year": Review.objects.get(round__name="MUS 2026"),
+        "last_year": Review.objects.get(round__name="MUS 2026", employee__user__username="anne"),
     }
