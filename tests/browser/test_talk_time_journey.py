@@ -54,8 +54,9 @@ def test_the_manager_sets_the_time_and_both_see_it(new_page, live_server, review
     mette.get_by_label("Dato").fill("2020-02-16")
     mette.get_by_label("Klokkeslæt").fill("10:00")
     mette.get_by_role("button", name="Gem og send invitationen").click()
-    expect(mette.get_by_text("Samtalen kan ikke ligge i fortiden.")).to_be_visible()
-    expect(mette.get_by_text("Dette felt er påkrævet.")).to_be_visible()  # the place
+    # Each error beside its field (and linked from the summary at the top).
+    expect(mette.locator("#id_date_error")).to_have_text("Samtalen kan ikke ligge i fortiden.")
+    expect(mette.locator("#id_place_error")).to_have_text("Dette felt er påkrævet.")
     check_axe(mette, javascript)
     screenshot(mette, f"talk-time-errors-{'js' if javascript else 'nojs'}")
     assert mail.outbox == []
@@ -109,7 +110,11 @@ def test_hr_sees_and_changes_the_reminder_schedule(page, live_server, review, hr
     expect(section).to_contain_text("18. januar, 30. januar, 2. februar, 9. februar")
     section.get_by_label("Påmindelser før fristen").fill("10, abc")
     section.get_by_role("button", name="Gem planen for påmindelser").click()
-    expect(page.get_by_text("Skriv hele antal dage fra 1 til 365")).to_be_visible()
+    expect(
+        page.locator("#id_reminder_days_before_error").get_by_text(
+            "Skriv hele antal dage fra 1 til 365"
+        )
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Påmindelser før fristen").fill("10, 3")
     page.get_by_label("Derefter hver").fill("")
