@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mus.collation import Localised
 from mus.models import Person, User
 from reviews import preparation, record, retention, trail
 from reviews.access import access_to
@@ -148,8 +149,11 @@ def export(user: User, request=None) -> bytes:
     reviews = Review.objects.select_related(
         "round__catalogue", "round__question_set", "employee__user", "manager__user"
     ).prefetch_related(*record.RECORD_PREFETCH)
-    own = list(reviews.filter(employee=person).order_by("round__talks_start")) if person else []
-    led = list(reviews.filter(manager=person).order_by("round__talks_start")) if person else []
+    # By round, and within a round by the employee's name, as the pages list them.
+    names = Localised.each("employee__user__first_name", "employee__user__last_name")
+    by_round = ["round__talks_start", *names]
+    own = list(reviews.filter(employee=person).order_by(*by_round)) if person else []
+    led = list(reviews.filter(manager=person).order_by(*by_round)) if person else []
     accesses = {review.pk: access_to(user, review) for review in own + led}
     data = {
         "exported_at": timezone.now(),

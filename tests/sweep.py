@@ -8,6 +8,17 @@ instead of slipping past it. Django admin's URLs are swept through its model reg
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+# HR's insight into one round: pages and files that read nothing but ?department=.
+ROUND_REPORTS = (
+    "round_progress",
+    "round_progress_csv",
+    "round_progress_xlsx",
+    "round_overdue_csv",
+    "round_focus",
+    "round_focus_csv",
+    "round_focus_xlsx",
+)
+
 
 def _walk(patterns, prefix="", namespace=None):
     for pattern in patterns:

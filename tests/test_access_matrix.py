@@ -153,15 +153,7 @@ def cases(review):
         # HR's insight: the round's progress, focus map and their files; the MED report.
         *(
             ("GET", reverse(name, args=[round_pk]), lambda p: expected_for_hr_object(p, 200))
-            for name in (
-                "round_progress",
-                "round_progress_csv",
-                "round_progress_xlsx",
-                "round_overdue_csv",
-                "round_focus",
-                "round_focus_csv",
-                "round_focus_xlsx",
-            )
+            for name in sweep.ROUND_REPORTS
         ),
         ("GET", reverse("focus_latest"), lambda p: hr_page(p) if p not in HR else 302),
         ("GET", reverse("med_latest"), lambda p: hr_page(p) if p not in HR else 302),

@@ -44,6 +44,7 @@ from reviews.models import (
     Round,
     State,
 )
+from tests import sweep
 from tests.conftest import make_person, make_round
 
 pytestmark = pytest.mark.django_db
@@ -357,15 +358,7 @@ def endpoints(w) -> dict[str, Endpoint]:
         # HR's insight: pages and files that read only ?department=.
         **{
             name: Endpoint("hr", kwargs={"pk": round_("open")}, fields=drill_down, query=True)
-            for name in (
-                "round_progress",
-                "round_progress_csv",
-                "round_progress_xlsx",
-                "round_overdue_csv",
-                "round_focus",
-                "round_focus_csv",
-                "round_focus_xlsx",
-            )
+            for name in sweep.ROUND_REPORTS
         },
         "focus_latest": Endpoint("hr"),
         "med_latest": Endpoint("hr"),
@@ -584,11 +577,11 @@ def test_hostile_posts_never_break_anything(world, name, client):
     kwargs = endpoint.kwargs
     # One field of each kind ("answer-12" stands for every answer) meets every nasty value.
     kinds = {re.sub(r"\d+", "#", field_name): field_name for field_name in endpoint.fields}
-    sweep = [{field_name: value} for field_name in kinds.values() for value in NASTY]
-    sweep += [
+    posts = [{field_name: value} for field_name in kinds.values() for value in NASTY]
+    posts += [
         {"field": text_name, text_name: value} for text_name in endpoint.texts for value in NASTY
     ]
-    for data in sweep:
+    for data in posts:
         for as_get in (False, True) if endpoint.query else (False,):
             try:
                 send(kwargs, data, as_get)
