@@ -175,6 +175,10 @@ class Command(BaseCommand):
         people = self.organisation(employees)
         rounds = self.rounds(cat)
         counts = self.reviews(rounds, people, cat)
+        # Fresh statistics, as autovacuum would gather them later: without them the
+        # planner takes each table for a few rows and picks plans for a few rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
