@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 STYLESHEET = "css/pdf.css"
@@ -77,6 +78,15 @@ def _fetcher() -> URLFetcher:
     return _per_thread.fetcher
 
 
+def _fonts() -> FontConfiguration:
+    """The fonts WeasyPrint lays out with. Making one asks fontconfig for every font on
+    the machine, tens of milliseconds, and Pango keeps its shaped glyphs in it: one per
+    thread, kept, so that the next PDF starts warm."""
+    if not hasattr(_per_thread, "fonts"):
+        _per_thread.fonts = FontConfiguration()
+    return _per_thread.fonts
+
+
 def stylesheets() -> list[weasyprint.CSS]:
     """The shared stylesheet and the page numbers in the active language, parsed.
 
@@ -90,9 +100,12 @@ def stylesheets() -> list[weasyprint.CSS]:
         numbers = weasyprint.CSS(
             string=f"@page {{ @bottom-right {{ content: {page_numbers_content()}; }} }}",
             url_fetcher=_fetcher(),
+            font_config=_fonts(),
         )
         parsed[language] = [
-            weasyprint.CSS(filename=_stylesheet_path(), url_fetcher=_fetcher()),
+            weasyprint.CSS(
+                filename=_stylesheet_path(), url_fetcher=_fetcher(), font_config=_fonts()
+            ),
             numbers,
         ]
     return parsed[language]
@@ -103,7 +116,7 @@ def html_to_pdf(
 ) -> bytes:
     """Lay out HTML already rendered: the slow part, which may run in another process."""
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
-        stylesheets=parsed or stylesheets()
+        stylesheets=parsed or stylesheets(), font_config=_fonts()
     )
 
 
