@@ -148,8 +148,11 @@ def export(user: User, request=None) -> bytes:
     reviews = Review.objects.select_related(
         "round__catalogue", "round__question_set", "employee__user", "manager__user"
     ).prefetch_related(*record.RECORD_PREFETCH)
-    own = list(reviews.filter(employee=person).order_by("round__talks_start")) if person else []
-    led = list(reviews.filter(manager=person).order_by("round__talks_start")) if person else []
+    # By pk within a round: PostgreSQL returns ties in any order, and the file should not
+    # change from one download to the next.
+    order = ("round__talks_start", "pk")
+    own = list(reviews.filter(employee=person).order_by(*order)) if person else []
+    led = list(reviews.filter(manager=person).order_by(*order)) if person else []
     accesses = {review.pk: access_to(user, review) for review in own + led}
     data = {
         "exported_at": timezone.now(),
