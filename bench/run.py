@@ -111,6 +111,7 @@ def build(kind: str, url: str, employees: int) -> dict:
         out = manage(url, "seed_scale", f"--employees={employees}", capture=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(out.strip(), flush=True)
+        seeded = json.loads(SEEDED.read_text()) if SEEDED.exists() else {}  # another run's
         seeded[url] = {
             "seconds": round(time.perf_counter() - started, 1),
             "cpu_seconds": round(
