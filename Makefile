@@ -27,6 +27,7 @@ help:
 	@echo "make pageweight   axe on every page, then the bytes of each page"
 	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
 	@echo "make loadtest   50 simulated users for 60 s against gunicorn + PostgreSQL, with faults"
+	@echo "make bench      the pages at 50,000 employees, on SQLite and PostgreSQL (PROFILE=page)"
 
 $(BIN)/python:
 	@python=$$($(find_python)) || { \
@@ -110,3 +111,13 @@ restore: $(VENV)/.installed
 .PHONY: loadtest
 loadtest: $(VENV)/.installed messages
 	$(BIN)/python -m loadtest.run
+
+# The pages at a municipality's scale (50,000 employees), on SQLite and on PostgreSQL:
+# builds each database once with seed_scale, then prints p50/p95 and queries per page
+# against a bare view, and writes bench/results.json. PROFILE=progress (or pdf, mark, …)
+# writes that page's profile to bench/profiles/. BENCH_ARGS="--only postgres" for one.
+PROFILE ?=
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(VENV)/.installed messages
+	PROFILE=$(PROFILE) $(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -6,6 +6,7 @@ has them built in (ICU's ``da-x-icu`` and ``en-x-icu``); on SQLite the same two 
 registered on each connection with the Python keys below, which follow ICU's rules.
 """
 
+import functools
 import unicodedata
 
 from django.db.models import F
@@ -52,6 +53,9 @@ def _rank(char: str, alphabet: str) -> tuple[int, int]:
     return (0, ord(char))
 
 
+# SQLite compares through these in Python, each comparison two keys: a sort of a few
+# hundred department names makes thousands. Names repeat; the keys are pure.
+@functools.lru_cache(maxsize=16384)
 def danish_key(text: str):
     folded = unicodedata.normalize("NFC", text.casefold()).replace("aa", "å")
     letters = "".join(DANISH_AS.get(c, c) for c in folded)
@@ -60,6 +64,7 @@ def danish_key(text: str):
     return primary, tuple(0 if c.isupper() else 1 for c in text)  # Danish: upper case first
 
 
+@functools.lru_cache(maxsize=16384)
 def english_key(text: str):
     folded = "".join(ENGLISH_AS.get(c, c) for c in text.casefold())
     primary = tuple(_rank(c, DANISH_ALPHABET[:26]) for c in _strip_accents(folded))

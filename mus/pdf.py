@@ -7,6 +7,7 @@ over the network, so a PDF cannot leak a request to anyone or stall on a slow ho
 
 import logging
 import re
+import threading
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 STYLESHEET = "css/pdf.css"
@@ -64,28 +66,57 @@ def render_pdf(request: HttpRequest | None, template_name: str, context: dict) -
     return html_to_pdf(html, base_url=request.build_absolute_uri("/") if request else None)
 
 
+# Per thread: WeasyPrint's objects are not known to be safe to share between threads.
+_per_thread = threading.local()
+
+
+def _fetcher() -> URLFetcher:
+    """The offline URL fetcher. Making one loads the system's certificates (it could fetch
+    over HTTPS), tens of milliseconds: one per thread, kept."""
+    if not hasattr(_per_thread, "fetcher"):
+        _per_thread.fetcher = URLFetcher(allowed_protocols=OFFLINE_PROTOCOLS)
+    return _per_thread.fetcher
+
+
+def _fonts() -> FontConfiguration:
+    """The fonts WeasyPrint lays out with. Making one asks fontconfig for every font on
+    the machine, tens of milliseconds, and Pango keeps its shaped glyphs in it: one per
+    thread, kept, so that the next PDF starts warm."""
+    if not hasattr(_per_thread, "fonts"):
+        _per_thread.fonts = FontConfiguration()
+    return _per_thread.fonts
+
+
 def stylesheets() -> list[weasyprint.CSS]:
-    """The shared stylesheet and the page numbers in the active language, parsed."""
-    fetcher = URLFetcher(allowed_protocols=OFFLINE_PROTOCOLS)
-    # The page numbers' words come from the translations, which a static file cannot hold.
-    numbers = weasyprint.CSS(
-        string=f"@page {{ @bottom-right {{ content: {page_numbers_content()}; }} }}",
-        url_fetcher=fetcher,
-    )
-    return [weasyprint.CSS(filename=_stylesheet_path(), url_fetcher=fetcher), numbers]
+    """The shared stylesheet and the page numbers in the active language, parsed.
+
+    Parsed once per thread and language and kept: the stylesheet is a static file, which
+    changes only with a new release, that is with new processes.
+    """
+    parsed = _per_thread.__dict__.setdefault("stylesheets", {})
+    language = translation.get_language()
+    if language not in parsed:
+        # The page numbers' words come from the translations, which a static file cannot hold.
+        numbers = weasyprint.CSS(
+            string=f"@page {{ @bottom-right {{ content: {page_numbers_content()}; }} }}",
+            url_fetcher=_fetcher(),
+            font_config=_fonts(),
+        )
+        parsed[language] = [
+            weasyprint.CSS(
+                filename=_stylesheet_path(), url_fetcher=_fetcher(), font_config=_fonts()
+            ),
+            numbers,
+        ]
+    return parsed[language]
 
 
 def html_to_pdf(
     html: str, base_url: str | None = None, parsed: list[weasyprint.CSS] | None = None
 ) -> bytes:
-    """Lay out HTML already rendered: the slow part, which may run in another process.
-
-    A batch passes the stylesheets it parsed once (parsing is a third of the time); a
-    request parses its own, so that nothing is shared between threads.
-    """
-    fetcher = URLFetcher(allowed_protocols=OFFLINE_PROTOCOLS)
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-        stylesheets=parsed or stylesheets()
+    """Lay out HTML already rendered: the slow part, which may run in another process."""
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
+        stylesheets=parsed or stylesheets(), font_config=_fonts()
     )
 
 

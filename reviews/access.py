@@ -237,7 +237,10 @@ def access_to(user: User, review: Review) -> ReviewAccess:
 
 def _party_access(user: User, public_id) -> tuple[Review, ReviewAccess]:
     review = (
-        Review.objects.select_related("round", "employee__user", "manager__user")
+        # The round's catalogue and question set too: every page of a review shows them.
+        Review.objects.select_related(
+            "round__catalogue", "round__question_set", "employee__user", "manager__user"
+        )
         .filter(public_id=public_id)
         .first()
     )

@@ -8,11 +8,11 @@ and the review's state, hence this module.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competencies import cache
 from competencies.models import Competence, Question, Theme
 from competencies.wheel import Level, Tooth
 from competencies.wheel import Mark as WheelMark
@@ -29,11 +29,14 @@ def _own_preparation(access: ReviewAccess) -> Preparation:
         if access.own_preparation and access.own_preparation.is_shared:
             raise LockedError(_("You have shared your preparation, so it can no longer change."))
         raise LockedError(_("This preparation can no longer change."))
-    preparation, _created = Preparation.objects.get_or_create(
-        review=access.review, party=access.party
-    )
-    access.preparations[access.party] = preparation
-    review = access.review
+    # lock() has just read the preparations: only the first write creates one.
+    preparation = access.preparations.get(access.party)
+    if preparation is None:
+        preparation, _created = Preparation.objects.get_or_create(
+            review=access.review, party=access.party
+        )
+        access.preparations[access.party] = preparation
+    review = preparation.review = access.review  # loaded with its round: no query again
     if review.state == State.INVITED:
         review.move_to(State.PREPARING, **trail.by(access))
     return preparation
@@ -74,16 +77,19 @@ class Sheet:
         ]
 
 
-def sheet_for(review: Review, preparation: Preparation | None) -> Sheet:
-    """Questions, competences and one party's answers and marks, in a fixed number of queries."""
-    answers = {a.question_id: a for a in preparation.answers.all()} if preparation else {}
+def sheet_for(review: Review, preparation: Preparation | None, whole: bool = True) -> Sheet:
+    """Questions, competences and one party's answers and marks, in a fixed number of queries.
+
+    Not ``whole``: the wheel's rows alone, without the answers, for redrawing the wheel
+    after a mark.
+    """
+    answers = {a.question_id: a for a in preparation.answers.all()} if preparation and whole else {}
     marks = list(preparation.marks.all()) if preparation else []
     by_competence = {m.competence_id: m for m in marks if m.competence_id}
     by_slot = {m.slot: m for m in marks if m.slot}
-    themes = review.round.question_set.themes.prefetch_related(
-        Prefetch("questions", queryset=Question.objects.order_by("position"))
-    )
-    competences = review.round.catalogue.competences.prefetch_related("statements")
+    # The round's catalogue is frozen: read once per process (competencies.cache).
+    themes = cache.themes(review.round.question_set_id) if whole else []
+    competences = cache.competences(review.round.catalogue_id)
     rows = [
         Row(key=f"c{c.pk}", name=c.name, competence=c, mark=by_competence.get(c.pk))
         for c in competences
@@ -120,9 +126,7 @@ def _mark_of(preparation: Preparation, key: str) -> Mark:
     if number is None:
         raise Http404
     if kind == "c":
-        if not Competence.objects.filter(
-            pk=number, catalogue_id=review.round.catalogue_id
-        ).exists():
+        if all(c.pk != number for c in cache.competences(review.round.catalogue_id)):
             raise Http404
         return Mark.objects.get_or_create(preparation=preparation, competence_id=number)[0]
     if kind == "s" and 1 <= number <= review.round.catalogue.custom_slots:

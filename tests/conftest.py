@@ -49,6 +49,16 @@ def _trail_removed_before_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _catalogue_cache_cleared():
+    # A rolled-back test database may give the next test's catalogue the same id.
+    from competencies import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_language_left_over():
     # A request activates its language in the test's thread; the next test starts clean.
     yield

@@ -1,10 +1,17 @@
 """Dashboards and HR's pages run a number of queries that does not grow with the data."""
 
-import pytest
-from django.urls import reverse
+import datetime
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from competencies.models import Question
 from mus.models import Person, User
-from reviews.models import Review
+from reviews.models import Answer, FocusArea, Mark, Preparation, Review
+from tests import insight_world as world
 from tests.conftest import make_round
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +74,171 @@ def test_hr_pages(
     assert response.status_code == 200
     if page == "round_detail":
         assert response.context["report"].review_count == n
+
+
+# Every page the bench measures (bench/measure.py), at 2 and at 20 of what it lists: the
+# same number of queries both times, and no more than the page's budget.
+
+
+def queries_of(client, url, method="get", data=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def same_at_2_and_20(client, url, grow, budget, assert_max, method="get", data=None):
+    """Queries at size 2, then ``grow(18)`` more of the page's items, then again."""
+    grow(2)
+    queries_of(client, url, method, data)  # once to warm what is cached per process
+    small = queries_of(client, url, method, data)
+    grow(18)
+    with assert_max(budget):
+        large = queries_of(client, url, method, data)
+    assert small == large, f"{url}: {small} queries with 2, {large} with 20"
+
+
+def goals_and_focus(review, n, start=0):
+    world.goals([review] * n)
+    FocusArea.objects.bulk_create(
+        FocusArea(review=review, competence=None, name=f"Egen {start + i}") for i in range(n)
+    )
+
+
+def both_prepared(review):
+    for party in ("employee", "manager"):
+        preparation = Preparation.objects.create(
+            review=review, party=party, shared_at=timezone.now()
+        )
+        Mark.objects.bulk_create(
+            Mark(preparation=preparation, competence=c, level="fine", note="En note")
+            for c in review.round.catalogue.competences.all()
+        )
+        Answer.objects.bulk_create(
+            Answer(preparation=preparation, question=q, text="Et svar")
+            for q in Question.objects.filter(theme__question_set=review.round.question_set)
+        )
+
+
+def test_manager_dashboard_2_and_20_reports(
+    client, manager, office, round_2027, django_assert_max_num_queries
+):
+    made = iter(range(1000))
+
+    def grow(n):
+        base = next(made) * 100
+        users = User.objects.bulk_create(User(username=f"r{base + i}") for i in range(n))
+        people = Person.objects.bulk_create(
+            Person(user=u, employee_number=f"r{base + i}", department=office, manager=manager)
+            for i, u in enumerate(users)
+        )
+        Review.objects.bulk_create(
+            Review(round=round_2027, employee=p, manager=manager) for p in people
+        )
+
+    client.force_login(manager.user)
+    same_at_2_and_20(client, reverse("dashboard"), grow, 11, django_assert_max_num_queries)
+
+
+def test_progress_page_2_and_20_participants(
+    client, hr_user, municipality, kl_catalogue, kl_questions, django_assert_max_num_queries
+):
+    round_ = make_round(kl_catalogue, kl_questions, status="open")
+    boss = world.people(municipality["Kommunen"], 1)[0]
+    units = ["Kontor A1", "Kontor A2", "Kontor B1", "Center A"]
+    states = iter(["invited", "preparing", "shared", "talk_held", "concluded"] * 100)
+
+    def grow(n):
+        for i in range(n):
+            person = world.people(municipality[units[i % len(units)]], 1, boss)
+            world.reviews(round_, person, next(states), boss)
+
+    client.force_login(hr_user)
+    url = reverse("round_progress", args=[round_.pk])
+    same_at_2_and_20(client, url, grow, 12, django_assert_max_num_queries)
+
+
+@pytest.fixture
+def previous_talk(kl_catalogue, kl_questions, employee, manager):
+    """Last year's concluded talk, whose focus areas and goals the preparation shows."""
+    round_ = make_round(
+        kl_catalogue,
+        kl_questions,
+        name="MUS 2026",
+        status="closed",
+        preparation_deadline=datetime.date(2026, 2, 1),
+        talks_start=datetime.date(2026, 2, 8),
+        talks_end=datetime.date(2026, 3, 31),
+    )
+    return Review.objects.create(
+        round=round_, employee=employee, manager=manager, state="concluded"
+    )
+
+
+def test_preparation_page_2_and_20_goals(
+    client, review, employee, previous_talk, django_assert_max_num_queries
+):
+    both_prepared(review)
+    Preparation.objects.filter(review=review, party="employee").update(shared_at=None)
+    client.force_login(employee.user)
+    url = reverse("prepare", args=[review.public_id])
+    same_at_2_and_20(
+        client, url, lambda n: goals_and_focus(previous_talk, n), 22, django_assert_max_num_queries
+    )
+
+
+def test_marking_2_and_20_goals(
+    client, review, employee, previous_talk, django_assert_max_num_queries
+):
+    client.force_login(employee.user)
+    competence = review.round.catalogue.competences.first()
+    url = reverse("prepare_level", args=[review.public_id])
+    data = {"key": f"c{competence.pk}", "level": "fine"}
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    same_at_2_and_20(
+        client,
+        url,
+        lambda n: goals_and_focus(previous_talk, n),
+        18,
+        django_assert_max_num_queries,
+        method="post",
+        data=data,
+    )
+
+
+@pytest.mark.parametrize("state", ["talk_started", "concluded"])
+def test_talk_page_and_pdf_2_and_20_goals(
+    client, review, employee, manager, state, django_assert_max_num_queries
+):
+    both_prepared(review)
+    Review.objects.filter(pk=review.pk).update(state=state)
+    if state == "talk_started":
+        client.force_login(manager.user)
+        url, budget = reverse("talk", args=[review.public_id]), 17
+    else:
+        client.force_login(employee.user)
+        url, budget = reverse("review_pdf", args=[review.public_id]), 19
+    same_at_2_and_20(
+        client, url, lambda n: goals_and_focus(review, n), budget, django_assert_max_num_queries
+    )
+
+
+def test_employee_dashboard_2_and_20_rounds(
+    client, employee, manager, kl_catalogue, kl_questions, django_assert_max_num_queries
+):
+    made = iter(range(1000))
+
+    def grow(n):
+        Review.objects.bulk_create(
+            Review(
+                round=make_round(
+                    kl_catalogue, kl_questions, name=f"MUS {next(made)}", status="closed"
+                ),
+                employee=employee,
+                manager=manager,
+            )
+            for _ in range(n)
+        )
+
+    client.force_login(employee.user)
+    same_at_2_and_20(client, reverse("dashboard"), grow, 11, django_assert_max_num_queries)

@@ -144,7 +144,7 @@ def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return HttpResponse(" ".join(error.messages), status=400)
     if not request.htmx:
         return redirect(reverse("prepare", args=[public_id]) + f"#row-{key}")
-    sheet = preparation.sheet_for(review, review_access.own_preparation)
+    sheet = preparation.sheet_for(review, review_access.own_preparation, whole=False)
     row = next(r for r in sheet.rows if r.key == key)
     context = {
         "review": review,

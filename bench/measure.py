@@ -1,0 +1,216 @@
+"""The measurements, inside one database: ``python -m bench.measure OUT.json [--profile PAGE]``.
+
+Run by ``bench.run`` with DJANGO_SETTINGS_MODULE=bench.settings and the database's
+DATABASE_URL, after seed_scale has built it. Requests go through Django's test Client,
+in this process (no network, no gunicorn): the same middleware, views and database as
+production, warm (after warm-up requests), one after the other.
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+import django
+
+PROFILES = Path(__file__).resolve().parent / "profiles"
+WARM_UP = 3
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--profile", default="", help="page keys, by commas: their profiles")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--pdfs", type=int, default=1000)
+    args = parser.parse_args()
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from mus.models import Person, User
+    from reviews.management.commands import export_round
+    from reviews.models import Review, Round, State
+
+    current = Round.objects.get(status=Round.Status.OPEN)
+    preparing = (
+        Review.objects.filter(round=current, state=State.PREPARING)
+        .select_related("employee__user")
+        .order_by("pk")
+        .first()
+    )
+    in_talk = (
+        Review.objects.filter(round=current, state=State.TALK_STARTED)
+        .select_related("manager__user")
+        .order_by("pk")
+        .first()
+    )
+    concluded = (
+        Review.objects.filter(round=current, state=State.CONCLUDED)
+        .select_related("employee__user")
+        .order_by("pk")
+        .first()
+    )
+    manager = Person.objects.annotate(n=Count("reports")).filter(n=25).select_related("user")[0]
+    hr = User.objects.get(username="hr")
+    competence = current.catalogue.competences.order_by("position").first()
+    marks = iter(["strong", "fine", "focus"] * 1000)
+
+    def client_for(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    employee_client = client_for(preparing.employee.user)
+    clients = {
+        "employee": employee_client,
+        "manager": client_for(manager.user),
+        "hr": client_for(hr),
+        "talk": client_for(in_talk.manager.user),
+        "pdf": client_for(concluded.employee.user),
+    }
+
+    def get(who: str, url: str, **headers) -> Callable:
+        return lambda: clients[who].get(url, headers=headers)
+
+    def mark():
+        return employee_client.post(
+            reverse("prepare_level", args=[preparing.public_id]),
+            {"key": f"c{competence.pk}", "level": next(marks)},
+            headers={"HX-Request": "true"},
+        )
+
+    # (key, label, request, runs)
+    pages = [
+        ("bare", "bare view (reference)", get("employee", "/bench/bare/"), args.runs),
+        ("employee_dashboard", "employee dashboard", get("employee", "/"), args.runs),
+        ("manager_dashboard", "manager dashboard, 25 reports", get("manager", "/"), args.runs),
+        (
+            "progress",
+            f"HR progress, {current.reviews.count():,} reviews",
+            get("hr", reverse("round_progress", args=[current.pk])),
+            args.runs,
+        ),
+        (
+            "prepare",
+            "preparation page",
+            get("employee", reverse("prepare", args=[preparing.public_id])),
+            args.runs,
+        ),
+        ("mark", "marking a competence (htmx POST)", mark, args.runs),
+        (
+            "talk",
+            "comparison (talk) page",
+            get("talk", reverse("talk", args=[in_talk.public_id])),
+            args.runs,
+        ),
+        (
+            "pdf",
+            "one review PDF",
+            get("pdf", reverse("review_pdf", args=[concluded.public_id])),
+            max(5, args.runs // 3),
+        ),
+    ]
+
+    results = []
+    for key, label, request, runs in pages:
+        for _ in range(WARM_UP):
+            response = request()
+            assert response.status_code == 200, (key, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            request()
+        count = len(queries)  # now: the next request empties the connection's log
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            request()
+            samples.append((time.perf_counter() - started) * 1000)
+        if key in args.profile.split(","):
+            profile(key, request, connection.vendor)
+        results.append(
+            {
+                "key": key,
+                "page": label,
+                "runs": runs,
+                "p50_ms": round(statistics.median(samples), 1),
+                "p95_ms": round(percentile(samples, 0.95), 1),
+                "queries": count,
+            }
+        )
+        print(f"  {label}: p95 {results[-1]['p95_ms']} ms", flush=True)
+
+    # export_round for the first 1,000 concluded reviews of the current round.
+    limited = export_round.concluded_reviews
+
+    def first_reviews(round_):
+        return limited(round_).filter(
+            pk__in=list(limited(round_).values_list("pk", flat=True)[: args.pdfs])
+        )
+
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(export_round, "concluded_reviews", first_reviews),
+    ):
+        started = time.perf_counter()
+        call_command("export_round", current.name, folder, verbosity=0)
+        seconds = time.perf_counter() - started
+        written = len(list(Path(folder).glob("*.pdf")))
+    results.append(
+        {
+            "key": "export_round",
+            "page": f"export_round, {written:,} PDFs",
+            "runs": 1,
+            "seconds": round(seconds, 1),
+            "pdfs": written,
+        }
+    )
+    print(f"  export_round: {written} PDFs in {seconds:.1f} s", flush=True)
+
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    args.out.write_text(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "results": results,
+                "cpu_seconds": round(own.ru_utime + own.ru_stime, 1),
+                "cpu_seconds_pdf_workers": round(children.ru_utime + children.ru_stime, 1),
+                "peak_rss_mb": round(own.ru_maxrss / 1024),
+                "peak_rss_mb_pdf_worker": round(children.ru_maxrss / 1024),
+            }
+        )
+    )
+
+
+def profile(key: str, request: Callable, vendor: str) -> None:
+    from pyinstrument import Profiler
+
+    PROFILES.mkdir(exist_ok=True)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(5):
+            request()
+    path = PROFILES / f"{vendor}-{key}.html"
+    path.write_text(profiler.output_html())
+    (PROFILES / f"{vendor}-{key}.txt").write_text(profiler.output_text(unicode=True))
+    print(f"  profile of {key}: {path}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

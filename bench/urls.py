@@ -1,0 +1,16 @@
+"""The app's URLs plus one bare view, the bench's reference for "as fast as it gets"."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    # Through the same middleware stack (session, auth, CSP, trail …) as every page, but
+    # no template, no query of its own: what any page costs before it does anything.
+    return HttpResponse("<!doctype html><title>MUS</title><p>OK</p>")
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench_bare"),
+    path("", include("mus.urls")),
+]

@@ -1,0 +1,48 @@
+"""The wheel's competences and the inspiration questions, read once per process.
+
+Every preparation, comparison and PDF shows the whole catalogue: the eight competences
+with their statements and the questions in their themes, the same for every review
+of a round. This keeps them in the process's memory, by the catalogue's or question
+set's id, for as long as the process lives, with no invalidation, and that is correct,
+not merely tolerable: only what a round uses is read through here (from a review's
+round), and a catalogue or question set a round uses is frozen (``FrozenWhenInUse``):
+nothing can change it any more, HR makes a new version instead, under a new id. So no
+other app server needs to hear of a change, and no process can show a stale text.
+
+The objects are shared between requests: read them, never change them.
+"""
+
+from django.db.models import Prefetch
+
+from competencies.models import Competence, Question, Theme
+
+_competences: dict[int, list[Competence]] = {}
+_themes: dict[int, list[Theme]] = {}
+
+
+def competences(catalogue_id: int) -> list[Competence]:
+    """The catalogue's competences in wheel order, their statements prefetched."""
+    if catalogue_id not in _competences:
+        _competences[catalogue_id] = list(
+            Competence.objects.filter(catalogue_id=catalogue_id)
+            .order_by("position")
+            .prefetch_related("statements")
+        )
+    return _competences[catalogue_id]
+
+
+def themes(question_set_id: int) -> list[Theme]:
+    """The question set's themes in order, each with its questions prefetched in order."""
+    if question_set_id not in _themes:
+        _themes[question_set_id] = list(
+            Theme.objects.filter(question_set_id=question_set_id)
+            .order_by("position")
+            .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position")))
+        )
+    return _themes[question_set_id]
+
+
+def clear() -> None:
+    """Forget everything: for tests, whose rolled-back databases may reuse an id."""
+    _competences.clear()
+    _themes.clear()
