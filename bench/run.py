@@ -10,7 +10,7 @@ profile to bench/profiles/.
     python -m bench.run [--employees N] [--only sqlite|postgres] [--profile PAGE]
 
 BENCH_SQLITE_URL and BENCH_POSTGRES_URL name the databases (defaults:
-data/mus8_bench.sqlite3 and postgres://postgres@127.0.0.1:5432/mus8_bench).
+data/mus_bench.sqlite3 and postgres://postgres@127.0.0.1:5432/mus_bench).
 """
 
 import argparse
@@ -29,10 +29,10 @@ RESULTS = ROOT / "bench" / "results.json"
 SEEDED = ROOT / "bench" / "seeded.json"  # seed times of the databases built (not in git)
 DATABASES = {
     "sqlite": os.environ.get(
-        "BENCH_SQLITE_URL", f"sqlite:///{ROOT / 'data' / 'mus8_bench.sqlite3'}"
+        "BENCH_SQLITE_URL", f"sqlite:///{ROOT / 'data' / 'mus_bench.sqlite3'}"
     ),
     "postgres": os.environ.get(
-        "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/mus8_bench"
+        "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/mus_bench"
     ),
 }
 # The issue's targets: p95 as a multiple of the bare view's p95, and absolute limits.
