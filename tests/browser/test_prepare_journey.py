@@ -57,6 +57,28 @@ def test_employee_prepares_with_autosave_wheel_and_keyboard(page, live_server, r
     expect(page.get_by_label(FIRST_QUESTION)).to_have_attribute("readonly", "")
 
 
+def test_a_save_that_fails_says_so_and_the_next_change_saves(page, live_server, review):
+    log_in(page, live_server, "anne")
+    open_preparation(page, live_server, review)
+    # The server is down for a moment: every autosave answers 500.
+    page.route("**/prepare/text/", lambda route: route.fulfill(status=500, body="Fejl"))
+    answer = page.get_by_label(FIRST_QUESTION)
+    answer.fill("Skrevet mens serveren var nede.")
+    state = page.locator("[id^=state-answer-]").first
+    expect(state).to_contain_text("Ikke gemt: forbindelsen svigtede.")
+    expect(page.locator("#announcer")).to_contain_text("Ikke gemt")
+    expect(answer).to_have_value("Skrevet mens serveren var nede.")
+    assert_accessible(page)
+    # Up again: the next change saves the whole text, and the warning goes.
+    page.unroute("**/prepare/text/")
+    answer.press("End")
+    answer.press_sequentially(" Og nu igen.")
+    expect(state).to_have_text("Gemt")
+    assert Answer.objects.get(text__startswith="Skrevet").text == (
+        "Skrevet mens serveren var nede. Og nu igen."
+    )
+
+
 def test_two_tabs_show_both_texts_instead_of_losing_one(page, live_server, review):
     log_in(page, live_server, "anne")
     open_preparation(page, live_server, review)
