@@ -137,21 +137,32 @@ def measure(url: str, profile: str, runs: int | None) -> dict:
 
 
 def with_ratios(run: dict) -> dict:
+    """Each row's ratio to the bare view, and whether it meets the issue's target.
+
+    Pages are held to a multiple of the bare view; the two that the issue gives a budget
+    of their own (HR's progress page on PostgreSQL, one PDF) are held to that budget
+    instead, as a multiple of a bare view would be no budget for a 50,000-row report or
+    a typeset document.
+    """
     rows = {row["key"]: row for row in run["results"]}
     bare = rows["bare"]["p95_ms"]
+    absolute = {"pdf": PDF_MS}
+    if run["vendor"] == "postgresql":
+        absolute["progress"] = PROGRESS_MS
     for row in run["results"]:
-        if "p95_ms" in row:
-            row["ratio"] = round(row["p95_ms"] / bare, 1)
+        if "p95_ms" not in row:
+            continue
+        row["ratio"] = round(row["p95_ms"] / bare, 1)
+        if row["key"] in absolute:
+            row["target"] = f"< {absolute[row['key']]} ms"
+            row["met"] = row["p95_ms"] < absolute[row["key"]]
+        elif row["key"] == "progress":
+            row["target"] = "(on PostgreSQL)"
+            row["met"] = None
+        else:
             limit = MARK_RATIO if row["key"] == "mark" else RATIO
             row["target"] = f"≤ {limit}×"
             row["met"] = row["key"] == "bare" or row["ratio"] <= limit
-    extra = {"progress": ("p95_ms", PROGRESS_MS, "ms"), "pdf": ("p95_ms", PDF_MS, "ms")}
-    for key, (field, limit, unit) in extra.items():
-        if key == "progress" and run["vendor"] != "postgresql":
-            continue
-        row = rows[key]
-        row["target"] += f", < {limit} {unit}"
-        row["met"] = row["met"] and row[field] < limit
     export = rows["export_round"]
     export["target"] = f"< {EXPORT_S // 60} min"
     export["met"] = export["seconds"] < EXPORT_S
@@ -164,7 +175,7 @@ def table(kind: str, run: dict, seed: dict) -> str:
         f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'×bare':>6}  target",
     ]
     for row in run["results"]:
-        ok = "ok" if row["met"] else "MISSED"
+        ok = {True: "ok", False: "MISSED", None: ""}[row["met"]]
         if "p95_ms" in row:
             lines.append(
                 f"{row['page']:<40} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['queries']:>8} "
@@ -186,7 +197,11 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=50000)
     parser.add_argument("--only", choices=sorted(DATABASES))
     parser.add_argument("--profile", default=os.environ.get("PROFILE", ""))
-    parser.add_argument("--runs", type=int, help="timed requests per page (default 30)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        help="rounds of timed requests, one per page each (default 100; the PDF every third)",
+    )
     parser.add_argument("--build-only", action="store_true", help="build the databases, no more")
     args = parser.parse_args()
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -9,15 +9,21 @@ round), and a catalogue or question set a round uses is frozen (``FrozenWhenInUs
 nothing can change it any more, HR makes a new version instead, under a new id. So no
 other app server needs to hear of a change, and no process can show a stale text.
 
-The objects are shared between requests: read them, never change them.
+The objects are shared between requests: read them, never change them. So is what is
+rendered of them alone, such as a competence's statements (``meaning_html``), once per
+language.
 """
 
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from competencies.models import Competence, Question, Theme
 
 _competences: dict[int, list[Competence]] = {}
 _themes: dict[int, list[Theme]] = {}
+_meanings: dict[tuple[int, str], SafeString] = {}
 
 
 def competences(catalogue_id: int) -> list[Competence]:
@@ -42,7 +48,21 @@ def themes(question_set_id: int) -> list[Theme]:
     return _themes[question_set_id]
 
 
+def meaning_html(competence: Competence) -> SafeString:
+    """What the competence means and its indicators, as the preparation page unfolds them.
+
+    For a competence read through ``competences()`` only: its text can never change.
+    """
+    key = (competence.pk, get_language())
+    if key not in _meanings:
+        _meanings[key] = render_to_string(
+            "competencies/partials/meaning.html", {"competence": competence}
+        )
+    return _meanings[key]
+
+
 def clear() -> None:
     """Forget everything: for tests, whose rolled-back databases may reuse an id."""
     _competences.clear()
     _themes.clear()
+    _meanings.clear()

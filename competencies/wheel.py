@@ -3,15 +3,17 @@
 Competences stand around the rim like the teeth of a gear; inward from each tooth lie
 three fields, one per level: stærk kompetence, udmærket kompetence, fokusområde. A
 marked field is filled and carries a cross (the booklet's "kryds"), so a mark never
-depends on colour alone. The geometry is computed here; ``competencies/wheel.svg``
-draws it, for the preparation page, the talk and the PDFs alike.
+depends on colour alone. It is drawn here, for the preparation page, the talk and the
+PDFs alike.
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,6 +41,7 @@ COLOURS = {  # level: (empty field, marked field, mark)
     Level.FINE: ("#ebf1f2", "#5d8a99", "#ffffff"),
     Level.FOCUS: ("#f8ecd6", "#d9902a", "#1d2a30"),
 }
+LEVELS = (Level.STRONG, Level.FINE, Level.FOCUS)  # from the rim inward
 GAP = math.radians(1.2)  # between neighbouring fields
 TOOTH_GAP = math.radians(5)  # between neighbouring teeth, so they read as a gear's
 
@@ -92,56 +95,6 @@ def _lines(label: str, width: int = 14) -> list[str]:
     return [label[:width] + "-", label[width:]]
 
 
-def geometry(teeth: list[Tooth]) -> list[dict]:
-    step = 2 * math.pi / max(len(teeth), 1)
-    label_arc = (RIM + TOOTH_DEPTH / 2) * (step - TOOTH_GAP - GAP)
-    drawn = []
-    for index, tooth in enumerate(teeth):
-        start, end = index * step + GAP / 2, (index + 1) * step - GAP / 2
-        middle = (start + end) / 2
-        marked = {mark.level: mark for mark in tooth.marks}
-        fields = []
-        for level in (Level.STRONG, Level.FINE, Level.FOCUS):
-            inner, outer = RADII[level]
-            party_marks = [m for m in tooth.marks if m.level == level]
-            centre = (inner + outer) / 2
-            empty_fill, marked_fill, mark_colour = COLOURS[level]
-            fields.append(
-                {
-                    "level": level,
-                    "label": level.label,
-                    "fill": marked_fill if level in marked else empty_fill,
-                    "mark_colour": mark_colour,
-                    "mark_size": "26" if len(party_marks) < 2 else "20",
-                    "d": _sector(inner, outer, start, end),
-                    "marked": level in marked,
-                    "marks": [
-                        {
-                            "symbol": m.symbol,
-                            "party": m.party,
-                            "x": f"{centre * math.sin(middle + offset):.2f}",
-                            "y": f"{-centre * math.cos(middle + offset):.2f}",
-                        }
-                        for m, offset in zip(
-                            party_marks, _offsets(len(party_marks), centre), strict=True
-                        )
-                    ],
-                }
-            )
-        lines = [] if tooth.empty else _lines(tooth.label)
-        drawn.append(
-            {
-                "tooth": tooth,
-                "fields": fields,
-                "rim": _sector(RIM, RIM + TOOTH_DEPTH, start + TOOTH_GAP / 2, end - TOOTH_GAP / 2),
-                "label": _label_position(middle),
-                "lines": lines,
-                "font_size": _label_size(lines, label_arc),
-            }
-        )
-    return drawn
-
-
 MARK_SPACING = 28  # between two marks in one field, along the ring, in SVG units
 
 
@@ -151,31 +104,126 @@ def _offsets(count: int, radius: float) -> list[float]:
     return [spread * (i - (count - 1) / 2) for i in range(count)]
 
 
-def _label_size(label_lines: list[str], arc: float) -> str:
+def _label_size(label_lines: tuple[str, ...], arc: float) -> str:
     """The largest font size up to 13 at which the longest line fits along its tooth.
 
-    Returned as text, like every number here: a template would localise a float
-    ("13,0" in Danish), which SVG does not read.
+    Returned as text, like every number here: SVG reads "13.0", never Danish "13,0".
     """
     longest = max((len(line) for line in label_lines), default=1)
     return f"{min(13.0, 0.9 * arc / (0.68 * longest)):.1f}"
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """One tooth's outline: the same for every review of a catalogue, so drawn once."""
+
+    rim: str
+    fields: tuple[tuple[str, str], ...]  # (level, path) from the rim inward
+    middle: float  # the tooth's middle, as an angle
+    label: dict
+    lines: tuple[str, ...]
+    font_size: str
+
+
+@functools.lru_cache(maxsize=512)
+def _shapes(outline: tuple[tuple[str, bool], ...]) -> tuple[_Shape, ...]:
+    """The teeth's outlines from their labels and which are empty slots."""
+    step = 2 * math.pi / max(len(outline), 1)
+    label_arc = (RIM + TOOTH_DEPTH / 2) * (step - TOOTH_GAP - GAP)
+    shapes = []
+    for index, (label, empty) in enumerate(outline):
+        start, end = index * step + GAP / 2, (index + 1) * step - GAP / 2
+        lines = () if empty else tuple(_lines(label))
+        shapes.append(
+            _Shape(
+                rim=_sector(RIM, RIM + TOOTH_DEPTH, start + TOOTH_GAP / 2, end - TOOTH_GAP / 2),
+                fields=tuple((level, _sector(*RADII[level], start, end)) for level in LEVELS),
+                middle=(start + end) / 2,
+                label=_label_position((start + end) / 2),
+                lines=lines,
+                font_size=_label_size(lines, label_arc),
+            )
+        )
+    return tuple(shapes)
+
+
+def _marks_svg(marks: list[Mark], middle: float, level: str) -> str:
+    """The crosses (or the talk's party letters) in one field."""
+    inner, outer = RADII[level]
+    centre = (inner + outer) / 2
+    colour = COLOURS[level][2]
+    size = "26" if len(marks) < 2 else "20"
+    return "".join(
+        f'<text class="wheel__mark" x="{centre * math.sin(middle + offset):.2f}" '
+        f'y="{-centre * math.cos(middle + offset):.2f}" text-anchor="middle" '
+        f'dominant-baseline="central" font-size="{size}" font-weight="700" '
+        f'fill="{colour}">{escape(mark.symbol)}</text>'
+        for mark, offset in zip(marks, _offsets(len(marks), centre), strict=True)
+    )
+
+
+def _tooth_svg(tooth: Tooth, shape: _Shape, action_url: str | None) -> str:
+    label = escape(tooth.label)
+    if tooth.empty:
+        parts = [
+            '<g class="wheel__tooth wheel__tooth--empty">\n'
+            f'<path class="wheel__rim" d="{shape.rim}" fill="#ffffff" stroke="#5d8a99" '
+            'stroke-dasharray="5 4"/>\n'
+        ]
+    else:
+        parts = [
+            f'<g class="wheel__tooth">\n<path class="wheel__rim" d="{shape.rim}" fill="#1f4e5f"/>\n'
+        ]
+    for level, path in shape.fields:
+        marks = [mark for mark in tooth.marks if mark.level == level]
+        empty_fill, marked_fill = COLOURS[level][:2]
+        clickable = (
+            f' hx-post="{escape(action_url)}" hx-vals=\'{{"key": "{escape(tooth.key)}", '
+            f'"level": "{level}"}}\' hx-target="closest .wheel-panel" hx-swap="outerHTML"'
+            if action_url and not tooth.empty
+            else ""
+        )
+        parts.append(
+            f'<path class="wheel__field wheel__field--{level}{" is-marked" if marks else ""}" '
+            f'd="{path}" fill="{marked_fill if marks else empty_fill}" stroke="#ffffff" '
+            f'stroke-width="2"{clickable}><title>{label}: {escape(Level(level).label)}</title>'
+            f"</path>\n{_marks_svg(marks, shape.middle, level)}\n"
+        )
+    shifts = ["-0.2em" if len(shape.lines) > 1 else "0.35em"] + ["1.1em"] * (len(shape.lines) - 1)
+    lines = "".join(
+        f'<tspan x="0" dy="{shift}">{escape(line)}</tspan>'
+        for line, shift in zip(shape.lines, shifts, strict=False)
+    )
+    position = shape.label
+    parts.append(
+        f'<text class="wheel__label" transform="translate({position["x"]} {position["y"]}) '
+        f'rotate({position["rotate"]})" text-anchor="middle" font-size="{shape.font_size}" '
+        f'font-weight="700" fill="#ffffff">{lines}</text>\n</g>'
+    )
+    return "".join(parts)
+
+
 def render_wheel(
     teeth: list[Tooth], *, title: str, title_id: str = "wheel-title", action_url: str | None = None
 ) -> str:
-    """The wheel's SVG markup; with ``action_url``, clicking a field marks it (htmx)."""
+    """The wheel's SVG markup; with ``action_url``, clicking a field marks it (htmx).
+
+    Written here rather than by a template: it is drawn on every mark, and the template
+    engine took most of that request's time. What the marks do not change, the teeth's
+    outlines, is computed once per catalogue (``_shapes``).
+    """
     half = SIZE // 2
-    return render_to_string(
-        "competencies/wheel.svg",
-        {
-            "teeth": geometry(teeth),
-            "title": title,
-            "title_id": title_id,
-            "action_url": action_url,
-            "view_box": f"{-half} {-half} {SIZE} {SIZE}",
-            "hub": HUB,
-        },
+    shapes = _shapes(tuple((tooth.label, tooth.empty) for tooth in teeth))
+    title_id = escape(title_id)
+    return mark_safe(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="wheel" '
+        f'viewBox="{-half} {-half} {SIZE} {SIZE}" font-family="DejaVu Sans, Verdana, sans-serif" '
+        f'role="img" aria-labelledby="{title_id}"><title id="{title_id}">{escape(title)}</title>\n'
+        f'<circle class="wheel__hub" r="{HUB}" fill="#1f4e5f"/>\n'
+        + "".join(
+            _tooth_svg(tooth, shape, action_url) for tooth, shape in zip(teeth, shapes, strict=True)
+        )
+        + "\n</svg>\n"
     )
 
 

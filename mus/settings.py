@@ -122,7 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, then the real one
-    "django.contrib.auth.backends.ModelBackend",
+    "mus.auth.Backend",  # Django's ModelBackend, reading the user's person with the user
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

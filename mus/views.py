@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from mus.models import Person, User
+from mus.models import User
 from reviews import access, progress
 from reviews.models import Round
 
@@ -14,18 +14,16 @@ from reviews.models import Round
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Everyone's start page: their own MUS, the ones they lead, and HR's rounds."""
-    person = (
-        Person.objects.select_related("department", "manager__user")
-        .filter(user=request.user)
-        .first()
-    )
+    person = access.person_of(request.user)
     is_hr = access.is_hr(request.user)
     context = {"person": person, "is_hr": is_hr}
     if person:
+        led_reviews = progress.reviews_as_manager(person)
         context |= {
             "own_reviews": progress.reviews_as_employee(person),
-            "led_reviews": progress.reviews_as_manager(person),
-            "reports": list(person.reports.select_related("user")),
+            "led_reviews": led_reviews,
+            # Listed only while no round is under way; the reviews name them otherwise.
+            "reports": [] if led_reviews else list(person.reports.select_related("user")),
         }
     if is_hr:
         context["open_rounds"] = progress.rounds_with_counts(

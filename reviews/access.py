@@ -20,10 +20,13 @@ page one came from with the message on it).
 """
 
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -45,18 +48,35 @@ def person_of(user: User) -> Person | None:
     return getattr(user, "person", None) if user.is_authenticated else None
 
 
+HR_RIGHT = {"content_type__app_label": "reviews", "codename": "change_round"}
+
+
 def is_hr(user: User) -> bool:
     """HR runs the rounds: the HR group, or a superuser, holds the right to change rounds."""
-    return user.is_authenticated and user.has_perm("reviews.change_round")
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if "_is_hr" not in user.__dict__:  # asked several times a request: one query, once
+        user._is_hr = user.is_superuser or (
+            Permission.objects.filter(Q(user=user) | Q(group__user=user), **HR_RIGHT).exists()
+        )
+    return user._is_hr
 
 
 @dataclass(frozen=True)
 class ReviewAccess:
     review: Review
     party: Party | None
-    hr: bool
     preparations: dict[str, Preparation] = field(default_factory=dict)
     user: User | None = None  # who is acting, for the review's history
+    as_hr: bool | None = None  # None: decided from the user, when first asked
+    locked: bool = False  # read under the review's row lock, in the writing transaction
+
+    @cached_property
+    def hr(self) -> bool:
+        # Asked only where being a party does not settle it already: a query saved there.
+        if self.as_hr is not None:
+            return self.as_hr
+        return self.user is not None and is_hr(self.user)
 
     def lock(self) -> None:
         """Re-read the review's state and the preparations under the review's row lock.
@@ -64,8 +84,11 @@ class ReviewAccess:
         Every write whose permission depends on them calls this first, inside its
         transaction: two such writes to one review then run one after the other, and the
         second decides on what the first left (two tabs' first marks, sharing while the
-        manager starts the talk, both sharing at once).
+        manager starts the talk, both sharing at once). An access read under the lock
+        already, in this transaction (``review_to_prepare``), has nothing to re-read.
         """
+        if self.locked and transaction.get_connection().in_atomic_block:
+            return
         self.review.lock()
         if self.party:
             self.preparations.clear()
@@ -221,7 +244,12 @@ class ReviewAccess:
         return self.party == Party.EMPLOYEE
 
 
-def access_to(user: User, review: Review) -> ReviewAccess:
+def _one(reviews) -> Review | None:
+    # By a unique key: without .first()'s ORDER BY, which costs more to build than to run.
+    return next(iter(reviews.order_by()[:1]), None)
+
+
+def access_to(user: User, review: Review, locked: bool = False) -> ReviewAccess:
     person = person_of(user)
     party = None
     if person is not None:
@@ -231,31 +259,36 @@ def access_to(user: User, review: Review) -> ReviewAccess:
             party = Party.MANAGER
     preparations = {p.party: p for p in Preparation.objects.filter(review=review)} if party else {}
     return ReviewAccess(
-        review=review, party=party, hr=is_hr(user), preparations=preparations, user=user
+        review=review, party=party, preparations=preparations, user=user, locked=locked
     )
 
 
-def _party_access(user: User, public_id) -> tuple[Review, ReviewAccess]:
-    review = (
-        # The round's catalogue and question set too: every page of a review shows them.
-        Review.objects.select_related(
-            "round__catalogue", "round__question_set", "employee__user", "manager__user"
-        )
-        .filter(public_id=public_id)
-        .first()
-    )
-    access = access_to(user, review) if review else None
+# Read with a review for its pages: every one shows its round's catalogue or questions
+# and names its two parties.
+SHOWN = ("round__catalogue", "round__question_set", "employee__user", "manager__user")
+
+
+def _party_access(
+    user: User, public_id, related=SHOWN, lock: bool = False
+) -> tuple[Review, ReviewAccess]:
+    reviews = Review.objects.select_related(*related).filter(public_id=public_id)
+    if lock:  # the review's row alone: never its round, which all its reviews share
+        reviews = reviews.select_for_update(of=("self",))
+    review = _one(reviews)
+    access = access_to(user, review, locked=lock) if review else None
     if access is None or not access.is_party:
         raise Http404
     return review, access
 
 
-def review_for_party(user: User, public_id) -> tuple[Review, ReviewAccess]:
+def review_for_party(
+    user: User, public_id, related=SHOWN, lock: bool = False
+) -> tuple[Review, ReviewAccess]:
     """The review, for its employee or its manager; a 404 for anyone else, HR included.
 
     What the page shows of it goes into the review's trail (reviews.trail).
     """
-    review, access = _party_access(user, public_id)
+    review, access = _party_access(user, public_id, related, lock)
     trail.opened(access)
     return review, access
 
@@ -269,8 +302,14 @@ def review_for_employee(user: User, public_id) -> tuple[Review, ReviewAccess]:
 
 
 def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
-    """The review, for a party who may still write their preparation; 403 if they may not."""
-    review, access = review_for_party(user, public_id)
+    """The review, for a party who may still write their preparation; 403 if they may not.
+
+    For views that write in one transaction (``transaction.atomic``): the review and the
+    preparations are read under the review's row lock, which the write then holds, so
+    the write need not read them again (``ReviewAccess.lock``). Those views answer with a
+    fragment or a redirect, which name no one: only the round's catalogue is read with it.
+    """
+    review, access = review_for_party(user, public_id, related=("round__catalogue",), lock=True)
     if not access.can_prepare:
         raise PermissionDenied(_("This preparation can no longer change."))
     return review, access
@@ -303,10 +342,10 @@ def review_for_record(user: User, public_id) -> tuple[Review, ReviewAccess]:
 
     Anyone else gets a 404; a review not yet concluded has no record yet (403).
     """
-    review = (
-        Review.objects.select_related("round__catalogue", "employee__user", "manager__user")
-        .filter(public_id=public_id)
-        .first()
+    review = _one(
+        Review.objects.select_related("round__catalogue", "employee__user", "manager__user").filter(
+            public_id=public_id
+        )
     )
     review_access = access_to(user, review) if review else None
     if review_access is None or not (review_access.is_party or review_access.hr):
@@ -330,10 +369,10 @@ def review_for_hr(user: User, round_: Round, public_id) -> Review:
     """A review as HR handles it (manager changes, reopening): status, never contents."""
     if not is_hr(user):
         raise Http404
-    review = (
-        Review.objects.select_related("employee__user", "manager__user")
-        .filter(round=round_, public_id=public_id)
-        .first()
+    review = _one(
+        Review.objects.select_related("employee__user", "manager__user").filter(
+            round=round_, public_id=public_id
+        )
     )
     if review is None:
         raise Http404

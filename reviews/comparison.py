@@ -72,9 +72,10 @@ def compare(review: Review, employee: Sheet, manager: Sheet) -> list[ComparedRow
 
 
 def both_sheets(review: Review, preparations: dict) -> tuple[Sheet, Sheet]:
+    # The marks alone: the comparison never shows the answers, so they are not read.
     return (
-        sheet_for(review, preparations.get("employee")),
-        sheet_for(review, preparations.get("manager")),
+        sheet_for(review, preparations.get("employee"), whole=False),
+        sheet_for(review, preparations.get("manager"), whole=False),
     )
 
 

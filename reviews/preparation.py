@@ -77,14 +77,20 @@ class Sheet:
         ]
 
 
-def sheet_for(review: Review, preparation: Preparation | None, whole: bool = True) -> Sheet:
+def sheet_for(
+    review: Review,
+    preparation: Preparation | None,
+    whole: bool = True,
+    marks: list[Mark] | None = None,
+) -> Sheet:
     """Questions, competences and one party's answers and marks, in a fixed number of queries.
 
     Not ``whole``: the wheel's rows alone, without the answers, for redrawing the wheel
-    after a mark.
+    after a mark. ``marks``: the preparation's marks when the caller has just read them.
     """
     answers = {a.question_id: a for a in preparation.answers.all()} if preparation and whole else {}
-    marks = list(preparation.marks.all()) if preparation else []
+    if marks is None:
+        marks = list(preparation.marks.all()) if preparation else []
     by_competence = {m.competence_id: m for m in marks if m.competence_id}
     by_slot = {m.slot: m for m in marks if m.slot}
     # The round's catalogue is frozen: read once per process (competencies.cache).
@@ -119,8 +125,13 @@ def question_of(review: Review, question_id: int) -> Question:
     return question
 
 
-def _mark_of(preparation: Preparation, key: str) -> Mark:
-    """The mark for a tooth: "c<competence id>" of the round's catalogue or "s<slot>"."""
+def _mark_of(preparation: Preparation, key: str, marks: list[Mark]) -> Mark:
+    """The mark for a tooth: "c<competence id>" of the round's catalogue or "s<slot>".
+
+    Found among the preparation's ``marks`` or, on the tooth's first write, created and
+    added to them. The caller holds the review's lock (``access.lock()``): no other
+    write can create it meanwhile.
+    """
     review = preparation.review
     kind, number = key[:1], whole_number(key[1:])
     if number is None:
@@ -128,10 +139,16 @@ def _mark_of(preparation: Preparation, key: str) -> Mark:
     if kind == "c":
         if all(c.pk != number for c in cache.competences(review.round.catalogue_id)):
             raise Http404
-        return Mark.objects.get_or_create(preparation=preparation, competence_id=number)[0]
-    if kind == "s" and 1 <= number <= review.round.catalogue.custom_slots:
-        return Mark.objects.get_or_create(preparation=preparation, slot=number)[0]
-    raise Http404
+        tooth = {"competence_id": number}
+    elif kind == "s" and 1 <= number <= review.round.catalogue.custom_slots:
+        tooth = {"slot": number}
+    else:
+        raise Http404
+    mark = next((m for m in marks if m.key == key), None)
+    if mark is None:
+        mark = Mark.objects.create(preparation=preparation, **tooth)
+        marks.append(mark)
+    return mark
 
 
 @transaction.atomic
@@ -148,7 +165,8 @@ def save_mark_text(
     access: ReviewAccess, key: str, field: str, text: str, base_version: int
 ) -> Mark:
     """A competence's note, or the name of one's own competence in a slot."""
-    mark = _mark_of(_own_preparation(access), key)
+    preparation = _own_preparation(access)
+    mark = _mark_of(preparation, key, list(preparation.marks.all()))
     if field == "name" and mark.slot is None:
         raise Http404  # catalogue competences are named by the catalogue
     mark.save_text(field, text, base_version)
@@ -157,14 +175,17 @@ def save_mark_text(
 
 
 @transaction.atomic
-def save_level(access: ReviewAccess, key: str, level: str) -> Mark:
+def save_level(access: ReviewAccess, key: str, level: str) -> Sheet:
+    """Mark a tooth; returns the wheel's rows after it, to redraw with no further read."""
     if level not in Level.values and level != "":
         raise LockedError(_("Choose one of the three levels."))
-    mark = _mark_of(_own_preparation(access), key)
+    preparation = _own_preparation(access)
+    marks = list(preparation.marks.all())
+    mark = _mark_of(preparation, key, marks)
     Mark.objects.filter(pk=mark.pk).update(level=level, updated_at=timezone.now())
     mark.level = level
     trail.write(access, Action.MARKED_COMPETENCE)
-    return mark
+    return sheet_for(access.review, preparation, whole=False, marks=marks)
 
 
 @transaction.atomic

@@ -58,7 +58,7 @@ def reviews_as_manager(person: Person) -> list[Review]:
     """The reviews a manager leads in rounds that are under way."""
     return list(
         Review.objects.filter(manager=person, round__status=Round.Status.OPEN)
-        .select_related("round", "employee__user", "employee__department")
+        .select_related("round", "employee__user")
         .order_by("round__preparation_deadline", *Localised.each(*EMPLOYEE_NAME))
     )
 
@@ -83,7 +83,7 @@ def previous_agreements(review: Review) -> Agreements | None:
             state__in=[State.TALK_HELD, State.CONCLUDED],
             round__talks_start__lt=review.round.talks_start,
         )
-        .select_related("round", "manager__user")
+        .select_related("round")
         .order_by("-round__talks_start")
         .first()
     )

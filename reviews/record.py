@@ -33,7 +33,7 @@ def hr_access(review: Review) -> ReviewAccess:
     Built like access_to() builds it for a user in the HR group: no party, so none of
     the confidential parts, and no preparations loaded.
     """
-    return ReviewAccess(review=review, party=None, hr=True)
+    return ReviewAccess(review=review, party=None, as_hr=True)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,14 +22,28 @@ from reviews.views.common import run_write
 TEXT_FIELDS = ("answer-", "note-", "name-")
 
 
-def _wheel(review, review_access, sheet) -> str:
+def _editing(review, review_access) -> dict:
+    """Whether the fields are editable, and where they save: reversed once, not per field."""
+    if not review_access.can_prepare:
+        return {"editable": False}
+    return {
+        "editable": True,
+        "text_url": reverse("prepare_text", args=[review.public_id]),
+        "level_url": reverse("prepare_level", args=[review.public_id]),
+    }
+
+
+def _wheel(sheet, editing: dict) -> str:
     return render_wheel(
         sheet.teeth(),
         title=_("Your competence wheel: %(marks)s") % {"marks": wheel_summary(sheet.rows)},
-        action_url=(
-            reverse("prepare_level", args=[review.public_id]) if review_access.can_prepare else None
-        ),
+        action_url=editing.get("level_url"),
     )
+
+
+def _levels() -> list[tuple[str, str]]:
+    # Translated once for the page, not once per radio button.
+    return [(value, str(label)) for value, label in Level.choices]
 
 
 def _page_context(review, review_access) -> dict:
@@ -39,13 +54,14 @@ def _page_context(review, review_access) -> dict:
         theirs = review_access.preparations[other_party]
         preparation.mark_seen(theirs)
         other = preparation.sheet_for(review, theirs)
-    return {
+    editing = _editing(review, review_access)
+    return editing | {
         "review": review,
         "access": review_access,
         "sheet": own,
         "other": other,
-        "wheel": _wheel(review, review_access, own),
-        "levels": Level.choices,
+        "wheel": _wheel(own, editing),
+        "levels": _levels(),
         "previous": (
             progress.previous_agreements(review)
             if review_access.can_see_previous_agreements
@@ -94,6 +110,7 @@ def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic  # access.review_to_prepare reads under the lock the write holds
 def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """htmx autosave of one text. A conflict keeps the typed text in its field and shows
     the text saved meanwhile beside it, until the writer chooses one of the two."""
@@ -119,7 +136,7 @@ def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     counter = "text_version" if name.startswith("answer-") else f"{name.partition('-')[0]}_version"
-    context = {
+    context = _editing(review, review_access) | {
         "name": name,
         "version": getattr(saved, counter),
         "saved": True,
@@ -133,31 +150,33 @@ def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+@transaction.atomic  # access.review_to_prepare reads under the lock the write holds
 def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Mark a competence by a click on the wheel or a radio button; the wheel is redrawn."""
     review, review_access = access.review_to_prepare(request.user, public_id)
     key = request.POST.get("key", "")
     level = request.POST.get("level", request.POST.get(f"level-{key}", ""))
     try:
-        preparation.save_level(review_access, key, level)
+        sheet = preparation.save_level(review_access, key, level)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     if not request.htmx:
         return redirect(reverse("prepare", args=[public_id]) + f"#row-{key}")
-    sheet = preparation.sheet_for(review, review_access.own_preparation, whole=False)
     row = next(r for r in sheet.rows if r.key == key)
-    context = {
+    editing = _editing(review, review_access)
+    context = editing | {
         "review": review,
         "access": review_access,
-        "wheel": _wheel(review, review_access, sheet),
+        "wheel": _wheel(sheet, editing),
         "row": row,
-        "levels": Level.choices,
+        "levels": _levels(),
     }
     return render(request, "reviews/prepare.html#level_change", context)
 
 
 @login_required
 @require_POST
+@transaction.atomic  # access.review_to_prepare reads under the lock the write holds
 def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = access.review_to_prepare(request.user, public_id)
     run_write(
