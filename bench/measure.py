@@ -35,7 +35,6 @@ def main() -> None:
     parser.add_argument("--pdfs", type=int, default=1000)
     args = parser.parse_args()
     django.setup()
-
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -43,6 +42,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    import mus.wsgi  # noqa: F401 - a server process's start, its frozen objects included
     from mus.models import Person, User
     from reviews.management.commands import export_round
     from reviews.models import Review, Round, State

@@ -23,7 +23,7 @@ from competencies.models import Competence, Question, Theme
 
 _competences: dict[int, list[Competence]] = {}
 _themes: dict[int, list[Theme]] = {}
-_meanings: dict[tuple[int, str], SafeString] = {}
+_meanings: dict[tuple[str, int, str], SafeString] = {}
 
 
 def competences(catalogue_id: int) -> list[Competence]:
@@ -48,15 +48,16 @@ def themes(question_set_id: int) -> list[Theme]:
     return _themes[question_set_id]
 
 
-def meaning_html(competence: Competence) -> SafeString:
-    """What the competence means and its indicators, as the preparation page unfolds them.
+def meaning_html(competence: Competence, part: str = "meaning") -> SafeString:
+    """What the competence means and its indicators, to unfold: for the preparation
+    ("meaning") or the talk's table ("meaning_in_talk", under the competence's name).
 
     For a competence read through ``competences()`` only: its text can never change.
     """
-    key = (competence.pk, get_language())
+    key = (part, competence.pk, get_language())
     if key not in _meanings:
         _meanings[key] = render_to_string(
-            "competencies/partials/meaning.html", {"competence": competence}
+            f"competencies/partials/{part}.html", {"competence": competence}
         )
     return _meanings[key]
 

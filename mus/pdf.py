@@ -5,6 +5,7 @@ renders offline: WeasyPrint may read local files and ``data:`` URLs but never fe
 over the network, so a PDF cannot leak a request to anyone or stall on a slow host.
 """
 
+import gc
 import logging
 import re
 import threading
@@ -115,9 +116,16 @@ def html_to_pdf(
     html: str, base_url: str | None = None, parsed: list[weasyprint.CSS] | None = None
 ) -> bytes:
     """Lay out HTML already rendered: the slow part, which may run in another process."""
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
+    content = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
         stylesheets=parsed or stylesheets(), font_config=_fonts()
     )
+    if gc.get_freeze_count():
+        # A layout leaves tens of thousands of objects in cycles. In a server process that
+        # froze what it loaded at start (mus.wsgi), collecting them now takes a few
+        # milliseconds; left to pile up, they cost a full collection of a tenth of a
+        # second every few PDFs, in whichever request it falls on.
+        gc.collect()
+    return content
 
 
 def write_pdfs(documents: Iterable[tuple[str, str]], language: str) -> int:

@@ -48,18 +48,22 @@ def person_of(user: User) -> Person | None:
     return getattr(user, "person", None) if user.is_authenticated else None
 
 
-HR_RIGHT = {"content_type__app_label": "reviews", "codename": "change_round"}
+HR_RIGHT = ("reviews", "change_round")  # app label, codename
 
 
 def is_hr(user: User) -> bool:
     """HR runs the rounds: the HR group, or a superuser, holds the right to change rounds."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if "_is_hr" not in user.__dict__:  # asked several times a request: one query, once
-        user._is_hr = user.is_superuser or (
-            Permission.objects.filter(Q(user=user) | Q(group__user=user), **HR_RIGHT).exists()
-        )
-    return user._is_hr
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "holds_hr_right"):  # not read by mus.auth.Backend: one query, once
+        user.holds_hr_right = Permission.objects.filter(
+            Q(user=user) | Q(group__user=user),
+            content_type__app_label=HR_RIGHT[0],
+            codename=HR_RIGHT[1],
+        ).exists()
+    return user.holds_hr_right
 
 
 @dataclass(frozen=True)

@@ -352,6 +352,12 @@ class Review(VersionedText):
         )
         self.state, self.state_changed_at = state, now
 
+    @property
+    def state_label(self) -> str:
+        # get_state_display() builds the field's choices anew on each call; a manager's
+        # list shows a state per employee.
+        return State(self.state).label
+
     def next_step(self, party: str) -> str:
         if self.round.mode == Round.Mode.NONE and self.state == State.INVITED:
             return NO_PREPARATION_STEPS[party]

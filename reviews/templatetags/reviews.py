@@ -22,15 +22,9 @@ def get_item(mapping, key):
 
 
 @register.simple_tag
-def meaning(competence) -> str:
+def meaning(competence, part: str = "meaning") -> str:
     """A round's competence unfolded: its statements, rendered once (competencies.cache)."""
-    return cache.meaning_html(competence)
-
-
-@register.simple_tag
-def field_name(kind: str, key) -> str:
-    """The form field name of a preparation text: "answer-12", "note-c3", "name-s1"."""
-    return f"{kind}-{key}"
+    return cache.meaning_html(competence, part)
 
 
 @register.filter
@@ -114,12 +108,16 @@ def autosave_input(context, field_id: str, value: str = "", oob: bool = False) -
 
 
 @register.simple_tag(takes_context=True)
-def autosave_field(context, field_id: str, label: str, value: str, version: int) -> SafeString:
+def autosave_field(context, kind: str, key, label: str, value: str, version: int) -> SafeString:
     """A preparation text with its label, its save state and, after a conflict, both texts.
+
+    Its field is named by its kind and the question or tooth: "answer-12", "note-c3",
+    "name-s1".
 
     A text changed in another window meanwhile keeps what was typed here in the field and
     shows the saved one beside it (``reviews/partials/conflict.html``) until one is chosen.
     """
+    field_id = f"{kind}-{key}"
     conflict = (context.get("conflicts") or {}).get(field_id)
     note = ""
     if conflict:
