@@ -37,7 +37,7 @@ def round_2027(kl_catalogue, kl_questions):
 def test_manager_dashboard(client, manager, office, round_2027, n, django_assert_max_num_queries):
     reports_with_reviews(n, manager, round_2027, office)
     client.force_login(manager.user)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("dashboard"))
     assert len(response.context["led_reviews"]) == n
 
@@ -55,7 +55,7 @@ def test_employee_dashboard_over_many_rounds(
         for i in range(n)
     )
     client.force_login(employee.user)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("dashboard"))
     assert len(response.context["own_reviews"]) == n
 
@@ -69,7 +69,7 @@ def test_hr_pages(
     Review.objects.filter(pk__in=Review.objects.values("pk")[: n // 2]).update(state="concluded")
     client.force_login(hr_user)
     args = [round_2027.pk] if page == "round_detail" else []
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse(page, args=args))
     assert response.status_code == 200
     if page == "round_detail":
@@ -137,7 +137,7 @@ def test_manager_dashboard_2_and_20_reports(
         )
 
     client.force_login(manager.user)
-    same_at_2_and_20(client, reverse("dashboard"), grow, 11, django_assert_max_num_queries)
+    same_at_2_and_20(client, reverse("dashboard"), grow, 7, django_assert_max_num_queries)
 
 
 def test_progress_page_2_and_20_participants(
@@ -155,7 +155,7 @@ def test_progress_page_2_and_20_participants(
 
     client.force_login(hr_user)
     url = reverse("round_progress", args=[round_.pk])
-    same_at_2_and_20(client, url, grow, 12, django_assert_max_num_queries)
+    same_at_2_and_20(client, url, grow, 8, django_assert_max_num_queries)
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_preparation_page_2_and_20_goals(
     client.force_login(employee.user)
     url = reverse("prepare", args=[review.public_id])
     same_at_2_and_20(
-        client, url, lambda n: goals_and_focus(previous_talk, n), 22, django_assert_max_num_queries
+        client, url, lambda n: goals_and_focus(previous_talk, n), 13, django_assert_max_num_queries
     )
 
 
@@ -199,7 +199,7 @@ def test_marking_2_and_20_goals(
         client,
         url,
         lambda n: goals_and_focus(previous_talk, n),
-        18,
+        14,
         django_assert_max_num_queries,
         method="post",
         data=data,
@@ -214,10 +214,10 @@ def test_talk_page_and_pdf_2_and_20_goals(
     Review.objects.filter(pk=review.pk).update(state=state)
     if state == "talk_started":
         client.force_login(manager.user)
-        url, budget = reverse("talk", args=[review.public_id]), 17
+        url, budget = reverse("talk", args=[review.public_id]), 12
     else:
         client.force_login(employee.user)
-        url, budget = reverse("review_pdf", args=[review.public_id]), 19
+        url, budget = reverse("review_pdf", args=[review.public_id]), 14
     same_at_2_and_20(
         client, url, lambda n: goals_and_focus(review, n), budget, django_assert_max_num_queries
     )
@@ -241,4 +241,4 @@ def test_employee_dashboard_2_and_20_rounds(
         )
 
     client.force_login(employee.user)
-    same_at_2_and_20(client, reverse("dashboard"), grow, 11, django_assert_max_num_queries)
+    same_at_2_and_20(client, reverse("dashboard"), grow, 8, django_assert_max_num_queries)
