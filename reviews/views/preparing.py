@@ -20,6 +20,7 @@ from reviews.models import EditConflictError
 from reviews.views.common import run_write
 
 TEXT_FIELDS = ("answer-", "note-", "name-")
+PREPARATION_SHOWS = ("round__catalogue", "round__question_set", "employee__user")
 
 
 def _editing(review, review_access) -> dict:
@@ -84,7 +85,10 @@ def _apply(review_access, name: str, value: str, version: str):
 
 @login_required
 def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    review, review_access = access.review_for_party(request.user, public_id)
+    # The page names the employee, never the manager: not read with the review.
+    review, review_access = access.review_for_party(
+        request.user, public_id, related=PREPARATION_SHOWS
+    )
     conflicts, errors = {}, []
     if request.method == "POST":
         if not review_access.can_prepare:
