@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -53,17 +51,11 @@ HR_RIGHT = ("reviews", "change_round")  # app label, codename
 
 def is_hr(user: User) -> bool:
     """HR runs the rounds: the HR group, or a superuser, holds the right to change rounds."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    if not hasattr(user, "holds_hr_right"):  # not read by mus.auth.Backend: one query, once
-        user.holds_hr_right = Permission.objects.filter(
-            Q(user=user) | Q(group__user=user),
-            content_type__app_label=HR_RIGHT[0],
-            codename=HR_RIGHT[1],
-        ).exists()
-    return user.holds_hr_right
+    if hasattr(user, "holds_hr_right"):  # read with the user by mus.auth.Backend
+        return user.is_active and (user.is_superuser or user.holds_hr_right)
+    return user.has_perm(".".join(HR_RIGHT))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from competencies import cache
+from competencies.wheel import Level
 from reviews.insight import HIDDEN
 from reviews.models import Answer, Mark
 
@@ -156,7 +157,7 @@ def level_fieldset(context, row, oob: bool = False) -> SafeString:
         f'<label class="level level--{value or "none"}"><input type="radio"'
         f' id="level-{key}-{value or "none"}" name="level-{key}" value="{value}"'
         f"{' checked' if row.level == value else ''}{disabled}> {conditional_escape(label)}</label>"
-        for value, label in [*context["levels"], ("", gettext("not marked"))]
+        for value, label in [*Level.choices, ("", gettext("not marked"))]
     )
     legend = gettext("Level of %(name)s") % {"name": row.name or gettext("Your own competence")}
     return mark_safe(

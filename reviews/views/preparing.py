@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from competencies.wheel import Level, render_wheel, wheel_summary
+from competencies.wheel import render_wheel, wheel_summary
 from mus.posted import whole_number
 from reviews import access, preparation, progress
 from reviews.models import EditConflictError
@@ -42,11 +42,6 @@ def _wheel(sheet, editing: dict) -> str:
     )
 
 
-def _levels() -> list[tuple[str, str]]:
-    # Translated once for the page, not once per radio button.
-    return [(value, str(label)) for value, label in Level.choices]
-
-
 def _page_context(review, review_access) -> dict:
     own = preparation.sheet_for(review, review_access.own_preparation)
     other_party = review_access.other_party
@@ -62,7 +57,6 @@ def _page_context(review, review_access) -> dict:
         "sheet": own,
         "other": other,
         "wheel": _wheel(own, editing),
-        "levels": _levels(),
         "previous": (
             progress.previous_agreements(review)
             if review_access.can_see_previous_agreements
@@ -173,7 +167,6 @@ def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "access": review_access,
         "wheel": _wheel(sheet, editing),
         "row": row,
-        "levels": _levels(),
     }
     return render(request, "reviews/prepare.html#level_change", context)
 
