@@ -16,6 +16,7 @@ PREPARING_PER_MANAGER = 4  # simulated employees, preparing
 def seed() -> dict:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+    from django.db.models import F
     from django.utils import timezone
 
     from competencies.models import Catalogue, QuestionSet
@@ -70,7 +71,9 @@ def seed() -> dict:
                     Mark(preparation=preparation, competence=c, level=levels[(j + i) % 3])
                     for j, c in enumerate(competences)
                 )
-            Review.objects.filter(pk=review.pk).update(state=State.TALK_STARTED)
+            Review.objects.filter(pk=review.pk).update(
+                state=State.TALK_STARTED, talk_manager=F("manager")
+            )
     return logins
 
 

@@ -1,26 +1,39 @@
 """Who may see and do what with a review or a round: the one place that answers it.
 
 Every view, htmx fragment and download of a review asks this module. It follows
-PRODUCT.md's table "Who sees what":
+PRODUCT.md's table "Who sees what", where "the two" are the employee and the manager
+of record (the one who leads the review now; from the talk on, the one who led it):
 
-    what                                    employee  manager   anyone else   HR
-    own preparation before sharing          author    author    never         never
-    shared preparation, ratings, notes      yes       yes       never         never
-    agreed focus areas and goals, status    yes       yes       never         yes
-    review status and dates                 yes       yes       never         yes
-    talk notes                              yes       yes       never         never
+    what                                  employee  manager  new manager¹  others  HR
+    own preparation before sharing        author    author   author        never   never
+    shared preparation, ratings, notes    yes       yes      no            never   never
+    shared reflections                    yes       yes      no            never   never
+    agreed focus areas and goals, status  yes       yes      yes           never   yes
+    review status and dates               yes       yes      yes           never   yes
+    talk notes                            yes       yes      no            never   never
+    summary, the disagreement note        yes       yes      no            never   yes (record)
+    own reflections after the talk        author (the other of the two if shared)  never
 
-The manager is the one recorded on the review: when HR moves a review to another
-manager, access moves with it.
+    ¹ a manager given the review after its talk began: they follow up on what was agreed.
+
+What a person writes belongs to them (``Preparation.author``, ``Reflection.author``): a
+manager who takes a review over starts writing of their own and never receives their
+predecessor's; the predecessor's stays theirs alone (reviews.services.move_to_manager).
+
+HR's powers have edges: a review is never moved to the one moving it nor to anyone who
+holds the HR right, HR does not handle a review of their own, and reopening needs an
+open round. A closed round accepts nothing more but the goals' status.
 
 How refusals answer, everywhere: an object one may not see is a 404, so that its
 existence is not confirmed; a page only HR uses is a 403; an action one may not take
 on an object one can see is refused with a message that says why (a 403 page, or the
-page one came from with the message on it).
+page one came from with the message on it). Each refused attempt on a review goes into
+its trail (reviews.trail.refused), with the person's real name and role.
 """
 
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
+from typing import NoReturn
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,10 +43,21 @@ from django.utils.translation import gettext as _
 
 from mus.models import Person, User
 from reviews import trail
-from reviews.models import TRANSITIONS, Party, Preparation, Review, Round, State
+from reviews.models import (
+    TALK_STATES,
+    TRANSITIONS,
+    Party,
+    Preparation,
+    Review,
+    Role,
+    Round,
+    State,
+)
 
-# From the talk on, both preparations lie open between the two.
-TALK_STATES = {State.TALK_STARTED, State.TALK_HELD, State.CONCLUDED}
+__all__ = ["TALK_STATES"]
+
+# The talk is under way: what the two agree and write can still change.
+TALKING = {State.TALK_STARTED, State.TALK_HELD}
 
 
 def preparing_parties(review: Review) -> set[str]:
@@ -58,10 +82,18 @@ def is_hr(user: User) -> bool:
     return user.has_perm(".".join(HR_RIGHT))
 
 
+def preparations_of_record(review: Review) -> dict[str, Preparation]:
+    """The two preparations that belong to the review now, by the place of their author."""
+    return {
+        Party.EMPLOYEE if p.author_id == review.employee_id else Party.MANAGER: p
+        for p in Preparation.objects.of_record(review)
+    }
+
+
 @dataclass(frozen=True)
 class ReviewAccess:
     review: Review
-    party: Party | None
+    person: Person | None
     preparations: dict[str, Preparation] = field(default_factory=dict)
     user: User | None = None  # who is acting, for the review's history
     as_hr: bool | None = None  # None: decided from the user, when first asked
@@ -74,23 +106,43 @@ class ReviewAccess:
             return self.as_hr
         return self.user is not None and is_hr(self.user)
 
+    @property
+    def party(self) -> Party | None:
+        """The person's place in the review as it is now: read from the review each time,
+        so that a review moved meanwhile (read again under its lock) decides anew."""
+        if self.person is None:
+            return None
+        if self.review.employee_id == self.person.pk:
+            return Party.EMPLOYEE
+        if self.review.manager_id == self.person.pk:
+            return Party.MANAGER
+        return None
+
+    @property
+    def role(self) -> str:
+        """In which role the person acts on this review, as its trail names it."""
+        if self.party:
+            return self.party
+        if self.user is not None and self.user.is_superuser:
+            return Role.ADMIN
+        return Role.HR if self.hr else Role.OUTSIDER
+
     def lock(self) -> None:
-        """Re-read the review's state and the preparations under the review's row lock.
+        """Re-read the review's state, its manager and the preparations under its row lock.
 
         Every write whose permission depends on them calls this first, inside its
         transaction: two such writes to one review then run one after the other, and the
         second decides on what the first left (two tabs' first marks, sharing while the
-        manager starts the talk, both sharing at once). An access read under the lock
-        already, in this transaction (``review_to_prepare``), has nothing to re-read.
+        manager starts the talk, both sharing at once, a move to another manager). An
+        access read under the lock already, in this transaction (``review_to_prepare``),
+        has nothing to re-read.
         """
         if self.locked and transaction.get_connection().in_atomic_block:
             return
         self.review.lock()
-        if self.party:
-            self.preparations.clear()
-            self.preparations.update(
-                {p.party: p for p in Preparation.objects.filter(review=self.review)}
-            )
+        self.preparations.clear()
+        if self.is_one_of_the_two:
+            self.preparations.update(preparations_of_record(self.review))
 
     @property
     def other_party(self) -> Party | None:
@@ -99,8 +151,30 @@ class ReviewAccess:
         return Party.MANAGER if self.party == Party.EMPLOYEE else Party.EMPLOYEE
 
     @property
+    def is_party(self) -> bool:
+        return self.party is not None
+
+    @property
+    def follows_up_only(self) -> bool:
+        """A manager given the review after its talk began: the talk was not theirs."""
+        return (
+            self.party == Party.MANAGER
+            and self.review.in_talk
+            and self.review.talk_manager_id != self.review.manager_id
+        )
+
+    @property
+    def is_one_of_the_two(self) -> bool:
+        """The employee, or the manager of record: the two whose writing the review holds."""
+        return self.is_party and not self.follows_up_only
+
+    @property
+    def round_is_open(self) -> bool:
+        return self.review.round.status == Round.Status.OPEN
+
+    @property
     def own_preparation(self) -> Preparation | None:
-        return self.preparations.get(self.party)
+        return self.preparations.get(self.party) if self.is_one_of_the_two else None
 
     @property
     def prepares(self) -> bool:
@@ -112,7 +186,11 @@ class ReviewAccess:
         """Edit one's own preparation: until one shares it or the talk begins."""
         own = self.own_preparation
         return (
-            self.prepares and self.review.state not in TALK_STATES and not (own and own.is_shared)
+            self.is_one_of_the_two
+            and self.prepares
+            and self.round_is_open
+            and not self.review.in_talk
+            and not (own and own.is_shared)
         )
 
     def can_see_preparation(self, party: str) -> bool:
@@ -120,9 +198,10 @@ class ReviewAccess:
 
         One's own is always one's own. The other party's is seen once it is shared
         and the viewer has shared too (or does not prepare in this round's mode),
-        or once the talk has begun. HR and everyone else never see it.
+        or once the talk has begun. HR, a manager who came after the talk and everyone
+        else never see it.
         """
-        if not self.is_party:
+        if not self.is_one_of_the_two:
             return False
         if party == self.party:
             return True
@@ -130,26 +209,29 @@ class ReviewAccess:
         if theirs is None or not theirs.is_shared:
             return False
         own = self.own_preparation
-        return (
-            self.review.state in TALK_STATES
-            or not self.prepares
-            or (own is not None and own.is_shared)
-        )
+        return self.review.in_talk or not self.prepares or (own is not None and own.is_shared)
 
     @property
     def can_take_back(self) -> bool:
-        """Sharing can be undone only while the other party has not seen it."""
+        """Sharing can be undone only while neither has seen the other's preparation."""
         own = self.own_preparation
         return (
             own is not None
             and own.is_shared
             and own.seen_at is None
-            and self.review.state not in TALK_STATES
+            and own.saw_other_at is None
+            and self.round_is_open
+            and not self.review.in_talk
         )
 
-    @property
-    def is_party(self) -> bool:
-        return self.party is not None
+    def take_back_refusal(self) -> str:
+        own = self.own_preparation
+        if own is not None and own.saw_other_at is not None:
+            return _(
+                "You have seen the other party’s preparation, so sharing yours can no longer "
+                "be taken back."
+            )
+        return _("Your preparation has been seen, so sharing it can no longer be taken back.")
 
     @property
     def can_see_status(self) -> bool:
@@ -162,16 +244,21 @@ class ReviewAccess:
 
     @property
     def can_see_talk_notes(self) -> bool:
-        return self.is_party
+        return self.is_one_of_the_two
 
     @property
     def can_start_talk(self) -> bool:
-        return self.party == Party.MANAGER and State.TALK_STARTED in TRANSITIONS[self.review.state]
+        return (
+            self.party == Party.MANAGER
+            and self.round_is_open
+            and State.TALK_STARTED in TRANSITIONS[self.review.state]
+            and not self.review.in_talk
+        )
 
     @property
     def can_see_comparison(self) -> bool:
-        """Both wheels and the marks side by side: the parties, once the talk has begun."""
-        return self.is_party and self.review.state in TALK_STATES
+        """Both wheels and the marks side by side: the two, once the talk has begun."""
+        return self.is_one_of_the_two and self.review.in_talk
 
     @property
     def can_see_previous_agreements(self) -> bool:
@@ -181,43 +268,103 @@ class ReviewAccess:
 
     @property
     def can_see_summary(self) -> bool:
-        """The manager's summary records what was agreed, like the goals: HR sees it too."""
-        return self.can_see_agreement
+        """The manager's summary goes to the record (the personnel file): the two and HR."""
+        return self.is_one_of_the_two or self.hr
 
     @property
     def can_see_confirmation(self) -> bool:
         """That the talk took place, and any disagreement the employee recorded with it:
-        part of the record of what was agreed, so the parties and HR."""
-        return self.can_see_agreement
+        part of the record, so the two and HR."""
+        return self.is_one_of_the_two or self.hr
 
     def can_see_reflection(self, reflection) -> bool:
-        """Refleksioner efter MUS: the author's own, the other's only once shared."""
-        return self.is_party and (
-            reflection.party == self.party or reflection.shared_at is not None
+        """Refleksioner efter MUS: one's own, and the other's of the two once shared."""
+        return (
+            self.is_one_of_the_two
+            and reflection.author_id in (self.review.employee_id, self.review.manager_of_record_id)
+            and (reflection.author_id == self.person.pk or reflection.shared_at is not None)
         )
 
     @property
+    def can_reflect(self) -> bool:
+        """Write and share one's own reflections: the two, while the talk is under way."""
+        return self.can_talk
+
+    @property
     def can_talk(self) -> bool:
-        """Agree on focus areas and goals, write notes: from the start of the talk until
-        the employee confirms it; a concluded review is read-only for everyone."""
-        return self.is_party and self.review.state in {State.TALK_STARTED, State.TALK_HELD}
+        """Agree on focus areas and goals, write notes: the two, from the start of the talk
+        until the employee confirms it, in an open round; then it is read-only for all."""
+        return self.is_one_of_the_two and self.round_is_open and self.review.state in TALKING
+
+    def can_write(self, text: str) -> bool:
+        """The talk's texts: the summary is the manager's, the notes belong to both."""
+        writers = {"summary": {Party.MANAGER}, "talk_notes": {Party.EMPLOYEE, Party.MANAGER}}
+        return self.can_talk and self.party in writers.get(text, ())
 
     @property
     def can_write_summary(self) -> bool:
-        return self.can_talk and self.party == Party.MANAGER
+        return self.can_write("summary")
 
     @property
     def can_end_talk(self) -> bool:
-        return self.party == Party.MANAGER and self.review.state == State.TALK_STARTED
+        """Record that the talk was held: its manager now, also one who took it over."""
+        return (
+            self.party == Party.MANAGER
+            and self.round_is_open
+            and self.review.state == State.TALK_STARTED
+        )
+
+    @property
+    def can_confirm(self) -> bool:
+        return (
+            self.party == Party.EMPLOYEE
+            and self.round_is_open
+            and self.review.state == State.TALK_HELD
+        )
 
     @property
     def can_follow_up(self) -> bool:
-        """Goal status through the year: both parties, also after the review is concluded."""
-        return self.is_party and self.review.state in TALK_STATES
+        """Goal status through the year: both parties, also after the review is concluded
+        and its round closed."""
+        return self.is_party and self.review.in_talk
 
-    @property
-    def can_reassign(self) -> bool:
-        return self.hr and not self.review.is_concluded
+    def reassign_refusal(self) -> str | None:
+        """Why HR may not give this review to another manager, or None if it may."""
+        if not self.hr:
+            return _("Only HR gives a review to another manager.")
+        if self.is_party:
+            return _("This is your own MUS: someone else in HR must handle it.")
+        if not self.round_is_open:
+            return _("The round is closed, so its reviews cannot change manager.")
+        if self.review.is_concluded:
+            return _("A concluded review keeps its manager.")
+        return None
+
+    def handover_refusal(self, candidate: Person) -> str | None:
+        """Why this review may not go to ``candidate`` as its manager, or None if it may.
+
+        Never to the one moving it, nor to anyone who holds the HR right: HR would read
+        what only the two may read.
+        """
+        if self.person is not None and candidate.pk == self.person.pk:
+            return _("You cannot give a review to yourself.")
+        if is_hr(candidate.user):
+            return _("%(name)s has HR access, and a review is never given to HR.") % {
+                "name": candidate.name
+            }
+        return None
+
+    def reopen_refusal(self) -> str | None:
+        """Why HR may not reopen this review, or None if it may."""
+        if not self.hr:
+            return _("Only HR reopens a review.")
+        if self.is_party:
+            return _("This is your own MUS: someone else in HR must handle it.")
+        if not self.round_is_open:
+            return _("The round is closed, so its reviews cannot be reopened.")
+        if not self.review.is_concluded:
+            return _("Only a concluded review can be reopened.")
+        return None
 
     @property
     def can_schedule_talk(self) -> bool:
@@ -225,7 +372,7 @@ class ReviewAccess:
         invitation): the manager, until the talk begins, while the round is not closed."""
         return (
             self.party == Party.MANAGER
-            and self.review.state not in TALK_STATES
+            and not self.review.in_talk
             and self.review.round.status != Round.Status.CLOSED
         )
 
@@ -239,6 +386,31 @@ class ReviewAccess:
         """Who has opened my MUS: the employee's to know, about their own review."""
         return self.party == Party.EMPLOYEE
 
+    def talk_refusal(self) -> str:
+        """Why the talk's pages are not for this party: a manager who came after it began."""
+        return _(
+            "You took over this review after its talk began. You follow up on the agreed "
+            "focus areas and goals; the talk, the preparations and the reflections stay "
+            "between %(employee)s and the manager who held it."
+        ) % {"employee": self.review.employee.name}
+
+    def readers(self, text: str) -> str:
+        """Who will read what is typed in a text box, said next to it.
+
+        ``text``: "preparation", "reflection", "talk_notes", "goal", "summary",
+        "disagreement" or "talk_place". Names the other of the two.
+        """
+        other = (self.review.manager if self.party == Party.EMPLOYEE else self.review.employee).name
+        return {
+            "preparation": _("Only you, until you share it; then you and %(other)s."),
+            "reflection": _("Only you, unless you share it with %(other)s."),
+            "talk_notes": _("You and %(other)s."),
+            "goal": _("You and %(other)s; once you have both accepted it, HR too."),
+            "summary": _("You, %(other)s and HR (the personnel file)."),
+            "disagreement": _("You, %(other)s and HR (the personnel file)."),
+            "talk_place": _("You, %(other)s and HR."),
+        }[text] % {"other": other}
+
 
 def _one(reviews) -> Review | None:
     # By a unique key: without .first()'s ORDER BY, which costs more to build than to run.
@@ -246,17 +418,22 @@ def _one(reviews) -> Review | None:
 
 
 def access_to(user: User, review: Review, locked: bool = False) -> ReviewAccess:
-    person = person_of(user)
-    party = None
-    if person is not None:
-        if review.employee_id == person.pk:
-            party = Party.EMPLOYEE
-        elif review.manager_id == person.pk:
-            party = Party.MANAGER
-    preparations = {p.party: p for p in Preparation.objects.filter(review=review)} if party else {}
-    return ReviewAccess(
-        review=review, party=party, preparations=preparations, user=user, locked=locked
-    )
+    access = ReviewAccess(review=review, person=person_of(user), user=user, locked=locked)
+    if access.is_one_of_the_two:
+        access.preparations.update(preparations_of_record(review))
+    return access
+
+
+def refuse(access: ReviewAccess, reason: str) -> NoReturn:
+    """Refuse an action on a review one can see (403, saying why), on its trail."""
+    trail.refused(access, reason)
+    raise PermissionDenied(reason)
+
+
+def _not_found(access: ReviewAccess) -> NoReturn:
+    """A review one may not see: a 404, as for one that does not exist; on its trail."""
+    trail.refused(access, _("Has no part in this MUS."))
+    raise Http404
 
 
 # Read with a review for its pages: every one shows its round's catalogue or questions
@@ -264,16 +441,23 @@ def access_to(user: User, review: Review, locked: bool = False) -> ReviewAccess:
 SHOWN = ("round__catalogue", "round__question_set", "employee__user", "manager__user")
 
 
-def _party_access(
-    user: User, public_id, related=SHOWN, lock: bool = False
-) -> tuple[Review, ReviewAccess]:
-    reviews = Review.objects.select_related(*related).filter(public_id=public_id)
+def _review(public_id, related=SHOWN, lock: bool = False) -> Review:
+    reviews = Review.objects.select_related("round", *related).filter(public_id=public_id)
     if lock:  # the review's row alone: never its round, which all its reviews share
         reviews = reviews.select_for_update(of=("self",))
     review = _one(reviews)
-    access = access_to(user, review, locked=lock) if review else None
-    if access is None or not access.is_party:
+    if review is None:
         raise Http404
+    return review
+
+
+def _party_access(
+    user: User, public_id, related=SHOWN, lock: bool = False
+) -> tuple[Review, ReviewAccess]:
+    review = _review(public_id, related, lock)
+    access = access_to(user, review, locked=lock)
+    if not access.is_party:
+        _not_found(access)
     return review, access
 
 
@@ -289,11 +473,21 @@ def review_for_party(
     return review, access
 
 
+def review_for_the_two(user: User, public_id, related=SHOWN) -> tuple[Review, ReviewAccess]:
+    """The review's own writing (preparations, the talk, reflections): for the employee and
+    the manager of record; 403 for a manager who took it over after the talk began."""
+    review, access = _party_access(user, public_id, related)
+    if not access.is_one_of_the_two:
+        refuse(access, access.talk_refusal())
+    trail.opened(access)
+    return review, access
+
+
 def review_for_employee(user: User, public_id) -> tuple[Review, ReviewAccess]:
     """The review, for its employee alone (its trail); a 404 for anyone else."""
     review, access = _party_access(user, public_id)
     if not access.can_see_trail:
-        raise Http404
+        _not_found(access)
     return review, access
 
 
@@ -307,7 +501,7 @@ def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
     """
     review, access = review_for_party(user, public_id, related=("round__catalogue",), lock=True)
     if not access.can_prepare:
-        raise PermissionDenied(_("This preparation can no longer change."))
+        refuse(access, _("This preparation can no longer change."))
     return review, access
 
 
@@ -319,8 +513,9 @@ def review_to_schedule(user: User, public_id) -> tuple[Review, ReviewAccess]:
     """
     review, access = _party_access(user, public_id)
     if not access.can_schedule_talk:
-        raise PermissionDenied(
-            _("Only the manager sets the time of the talk, and only until the talk begins.")
+        refuse(
+            access,
+            _("Only the manager sets the time of the talk, and only until the talk begins."),
         )
     return review, access
 
@@ -338,16 +533,12 @@ def review_for_record(user: User, public_id) -> tuple[Review, ReviewAccess]:
 
     Anyone else gets a 404; a review not yet concluded has no record yet (403).
     """
-    review = _one(
-        Review.objects.select_related("round__catalogue", "employee__user", "manager__user").filter(
-            public_id=public_id
-        )
-    )
-    review_access = access_to(user, review) if review else None
-    if review_access is None or not (review_access.is_party or review_access.hr):
-        raise Http404
+    review = _review(public_id, related=("round__catalogue", "employee__user", "manager__user"))
+    review_access = access_to(user, review)
+    if not (review_access.is_party or review_access.hr):
+        _not_found(review_access)
     if not review.is_concluded:
-        raise PermissionDenied
+        refuse(review_access, _("The review is not concluded, so it has no record yet."))
     trail.opened(review_access)
     return review, review_access
 
@@ -361,18 +552,19 @@ def round_for_hr(user: User, pk: int) -> Round:
         raise Http404 from None
 
 
-def review_for_hr(user: User, round_: Round, public_id) -> Review:
+def review_for_hr(user: User, round_: Round, public_id) -> tuple[Review, ReviewAccess]:
     """A review as HR handles it (manager changes, reopening): status, never contents."""
-    if not is_hr(user):
-        raise Http404
     review = _one(
-        Review.objects.select_related("employee__user", "manager__user").filter(
+        Review.objects.select_related("round", "employee__user", "manager__user").filter(
             round=round_, public_id=public_id
         )
     )
     if review is None:
         raise Http404
-    return review
+    access = access_to(user, review)
+    if not access.hr:
+        _not_found(access)
+    return review, access
 
 
 def hr_required(view):

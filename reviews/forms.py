@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mus.collation import Localised
 from mus.fields import no_control_characters, no_control_characters_in_line
 from mus.models import Department, Person
+from reviews import trail
 from reviews.models import Goal, Round
 
 
@@ -161,11 +162,12 @@ class MoveToManagerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
         validators=[no_control_characters],
+        help_text=_("Recorded in the review’s history, which the employee can read."),
     )
 
-    def __init__(self, *args, review, **kwargs):
+    def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
-        self.review = review
+        self.access = access  # HR's access to the review, which decides who may take it
 
     def clean_manager(self):
         number = self.cleaned_data["manager"].strip()
@@ -174,10 +176,17 @@ class MoveToManagerForm(forms.Form):
             raise ValidationError(
                 _("No one has the employee number %(number)s."), params={"number": number}
             )
-        if manager.pk == self.review.employee_id:
+        if refusal := self.access.handover_refusal(manager):
+            trail.refused(self.access, refusal)  # a power HR does not have, not a typo
+            raise ValidationError(refusal)
+        if manager.pk == self.access.review.employee_id:
             raise ValidationError(_("An employee cannot be their own manager."))
-        if manager.pk == self.review.manager_id:
+        if manager.pk == self.access.review.manager_id:
             raise ValidationError(_("This is already the review’s manager."))
+        if not manager.user.is_active:
+            raise ValidationError(
+                _("%(name)s cannot log in to MUS."), params={"name": manager.name}
+            )
         return manager
 
 

@@ -179,6 +179,9 @@ TRANSITIONS: dict[str, set[str]] = {
     State.CONCLUDED: {State.TALK_HELD},  # HR reopens, with a reason
 }
 
+# From the talk on, both preparations lie open between the two who hold it.
+TALK_STATES = {State.TALK_STARTED, State.TALK_HELD, State.CONCLUDED}
+
 # States in which preparation is not finished by the deadline.
 NOT_PREPARED = [State.INVITED, State.PREPARING]
 
@@ -290,13 +293,30 @@ class Review(VersionedText):
     talk_cancelled = models.BooleanField(_("talk cancelled"), default=False)
     # RFC 5545's SEQUENCE: raised by every change, so calendars replace the older version.
     talk_sequence = models.PositiveIntegerField(default=0)
+    # Who led the talk: the preparations, the notes and the reflections of the talk are
+    # between the employee and this manager. A manager who takes the review over later
+    # follows up on what was agreed and reads nothing else (reviews.access).
+    talk_manager = models.ForeignKey(
+        Person,
+        verbose_name=_("manager in the talk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["-round__talks_start", "employee__user__first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "employee"], name="one_review_per_round")
+            models.UniqueConstraint(fields=["round", "employee"], name="one_review_per_round"),
+            # A talk under way or held always says whose it is: access depends on it.
+            models.CheckConstraint(
+                condition=~models.Q(state__in=sorted(TALK_STATES))
+                | models.Q(talk_manager__isnull=False),
+                name="a_talk_has_its_manager",
+            ),
         ]
         indexes = [
             models.Index(fields=["manager", "state"]),
@@ -306,15 +326,35 @@ class Review(VersionedText):
     def __str__(self):
         return f"{self.round} · {self.employee}"
 
+    def save(self, *args, **kwargs):
+        if self.in_talk and self.talk_manager_id is None:
+            # Saved in a talk's state directly (data built by hand, e.g. a demo's): the
+            # talk was led by the manager it has. The cycle's moves record it themselves.
+            self.talk_manager_id = self.manager_id
+        super().save(*args, **kwargs)
+
+    @property
+    def in_talk(self) -> bool:
+        return self.state in TALK_STATES
+
+    @property
+    def manager_of_record_id(self) -> int:
+        """The manager whose preparation and reflections belong to this review: the one who
+        led the talk once it has begun, else the one who leads it now."""
+        return self.talk_manager_id if self.in_talk else self.manager_id
+
     def lock(self) -> None:
-        """Re-read the state, holding the review's row lock until the transaction ends.
+        """Re-read the state, the manager and whether the round is open, holding the
+        review's row lock until the transaction ends.
 
         Writes whose permission depends on the state call this first, so that two of
         them on one review run one after the other instead of deciding on the same old
         state. Readers are not blocked (and SQLite runs one write at a time anyway).
         """
-        self.state = (
-            Review.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
+        self.state, self.manager_id, self.talk_manager_id, self.round.status = (
+            Review.objects.select_for_update(of=("self",))
+            .values_list("state", "manager_id", "talk_manager_id", "round__status")
+            .get(pk=self.pk)
         )
 
     def move_to(
@@ -333,8 +373,12 @@ class Review(VersionedText):
                 code="invalid_transition",
             )
         now = timezone.now()
+        # Starting the talk makes it the talk of the manager the review has at that moment:
+        # set with the state, in one statement, so no talk is ever without its manager.
+        starts = state == State.TALK_STARTED and self.state not in TALK_STATES
+        led = {"talk_manager": models.F("manager")} if starts else {}
         moved = Review.objects.filter(pk=self.pk, state=self.state).update(
-            state=state, state_changed_at=now
+            state=state, state_changed_at=now, **led
         )
         if not moved:
             raise InvalidTransitionError(
@@ -351,6 +395,8 @@ class Review(VersionedText):
             note=note,
         )
         self.state, self.state_changed_at = state, now
+        if starts:
+            self.talk_manager_id = self.manager_id
 
     @property
     def state_label(self) -> str:
@@ -422,6 +468,7 @@ class Action(models.TextChoices):
     DOWNLOADED_PDF = "downloaded_pdf", _("downloaded the review as PDF")
     EXPORTED_ROUND = "exported_round", _("exported the review as PDF with its round")
     EXPORTED_PERSONAL_DATA = "exported_data", _("downloaded it with their personal data")
+    READ_PREVIOUS = "read_previous", _("read what was agreed, to follow it up in the next MUS")
     READ = "read", _("read the review")  # a page the trail has no words for yet
     # Writes.
     SAVED_ANSWER = "saved_answer", _("saved an answer")
@@ -446,6 +493,8 @@ class Role(models.TextChoices):
     EMPLOYEE = "employee", _("employee")
     MANAGER = "manager", _("manager")
     HR = "hr", _("HR")
+    ADMIN = "admin", _("administrator")  # a superuser: the break-glass account
+    OUTSIDER = "outsider", _("no part in this MUS")
 
 
 class ReviewEvent(models.Model):
@@ -461,6 +510,7 @@ class ReviewEvent(models.Model):
         MANAGER = "manager", _("Manager changed")
         READ = "read", _("Read")
         WRITE = "write", _("Written")
+        REFUSED = "refused", _("Refused")
 
     Action = Action
 
@@ -474,7 +524,10 @@ class ReviewEvent(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # An Action (kept out of the field's choices, so new wording needs no migration).
     action = models.CharField(max_length=20, blank=True)
-    # A move: the states. A manager change: the two managers, and the reason as the note.
+    # A move: the states. A manager change: the two managers, the reason as the note, the
+    # state it was moved in as ``old`` and what stays with the old manager as ``new``
+    # (reviews.services.move_to_manager). A refusal: the URL's name as ``action``, why as
+    # the note.
     old = models.CharField(max_length=200, blank=True)
     new = models.CharField(max_length=200, blank=True)
     old_manager = models.ForeignKey(
@@ -536,19 +589,59 @@ class LockedError(ValidationError):
     pass
 
 
-class Preparation(models.Model):
-    """What one party prepares for one review: theirs alone until they share it."""
+class AuthoredQuerySet(models.QuerySet):
+    def of_record(self, review: Review):
+        """The writing that belongs to the review now: the employee's, and that of its
+        manager of record (``Review.manager_of_record_id``). A former manager's stays in
+        the database as theirs alone; it is not among these."""
+        return self.filter(
+            review=review, author_id__in=[review.employee_id, review.manager_of_record_id]
+        )
+
+
+class Authored(models.Model):
+    """Writing that belongs to the person who wrote it, whoever holds the party's place later.
+
+    ``party`` is the place they wrote it in. Access is decided by the author and by who
+    is a party now (reviews.access), never by the place alone: a manager who takes a
+    review over starts writing of their own and never receives their predecessor's.
+    """
+
+    author = models.ForeignKey(
+        Person, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.CharField(max_length=10, choices=Party.choices)
+
+    objects = AuthoredQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.author_id is None and self.review_id:
+            # Begun by whoever holds the party's place now, which is who is writing.
+            review = self.review
+            self.author_id = (
+                review.employee_id if self.party == Party.EMPLOYEE else review.manager_id
+            )
+        super().save(*args, **kwargs)
+
+
+class Preparation(Authored):
+    """What one person prepares for one review: theirs alone until they share it."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="preparations")
-    party = models.CharField(max_length=10, choices=Party.choices)
     shared_at = models.DateTimeField(null=True, blank=True)
     # When the other party first saw it after sharing: from then on sharing is final.
     seen_at = models.DateTimeField(null=True, blank=True)
+    # When its author first saw the other party's: from then on their own sharing is final
+    # too, or one could read the other's, take one's own back and copy it.
+    saw_other_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["review", "party"], name="one_preparation_per_party")
+            models.UniqueConstraint(fields=["review", "author"], name="one_preparation_per_author")
         ]
 
     def __str__(self):
@@ -685,11 +778,10 @@ class Goal(models.Model):
         return self.accepted_by_employee == self.accepted_by_manager == self.wording
 
 
-class Reflection(VersionedText):
-    """Refleksioner efter MUS: one party's points to hold on to, private unless shared."""
+class Reflection(VersionedText, Authored):
+    """Refleksioner efter MUS: one person's points to hold on to, private unless shared."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reflections")
-    party = models.CharField(max_length=10, choices=Party.choices)
     # "Pointer til fastholdelse", by the booklet's six aspects, then the longer view.
     role = WrittenText(_("role/function"), blank=True, max_length=4000)
     role_version = models.PositiveIntegerField(default=0)
@@ -712,7 +804,7 @@ class Reflection(VersionedText):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["review", "party"], name="one_reflection_per_party")
+            models.UniqueConstraint(fields=["review", "author"], name="one_reflection_per_author")
         ]
 
     def __str__(self):

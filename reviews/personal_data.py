@@ -31,6 +31,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,8 +44,10 @@ from reviews.models import (
     Action,
     LockedError,
     Party,
+    Preparation,
     Reflection,
     Review,
+    Role,
     Round,
     State,
 )
@@ -94,11 +97,7 @@ def _review(review: Review, access) -> dict:
         "status": review.state,
         "preparation_deadline": review.round.preparation_deadline,
         "talks": [review.round.talks_start, review.round.talks_end],
-        "preparations": {
-            party: _sheet(review, access.preparations[party])
-            for party in (Party.EMPLOYEE, Party.MANAGER)
-            if party in access.preparations and access.can_see_preparation(party)
-        },
+        "preparations": _preparations(review, access),
         "reflections": [
             _reflection(r) for r in review.reflections.all() if access.can_see_reflection(r)
         ],
@@ -128,17 +127,29 @@ def _review(review: Review, access) -> dict:
     return data
 
 
-def _own_part(review: Review, access) -> dict:
-    """A review one leads: the employee's record, of which only one's own writing is here."""
-    mine = access.preparations.get(Party.MANAGER)
+def _preparations(review: Review, access) -> dict:
+    """One's own preparation and, where one may see it, the other's; showing the other's
+    here counts as seeing it, as on the page (``preparation.other_preparation_shown``)."""
+    shown = {}
+    if access.own_preparation is not None:
+        shown[access.party] = _sheet(review, access.own_preparation)
+    if theirs := preparation.other_preparation_shown(access):
+        shown[access.other_party] = _sheet(review, theirs)
+    return shown
+
+
+def _own_part(review: Review, person: Person, role: str) -> dict:
+    """A review one leads, or led: the employee's record, of which only one's own writing
+    is here (``Preparation.author``, ``Reflection.author``)."""
+    mine = Preparation.objects.filter(review=review, author=person).first()
     return {
         "round": review.round.name,
         "employee": review.employee.name,
-        "your_role": access.party,
+        "your_role": role,
         "status": review.state,
         "your_preparation": _sheet(review, mine) if mine else None,
         "your_reflections": [
-            _reflection(r) for r in review.reflections.all() if r.party == Party.MANAGER
+            _reflection(r) for r in review.reflections.all() if r.author_id == person.pk
         ],
     }
 
@@ -154,7 +165,15 @@ def export(user: User, request=None) -> bytes:
     by_round = ["round__talks_start", *names]
     own = list(reviews.filter(employee=person).order_by(*by_round)) if person else []
     led = list(reviews.filter(manager=person).order_by(*by_round)) if person else []
-    accesses = {review.pk: access_to(user, review) for review in own + led}
+    # Reviews given to another manager, in which one's own writing stayed one's own.
+    wrote = Q(preparations__author=person) | Q(reflections__author=person)
+    left = (
+        list(reviews.filter(wrote).exclude(employee=person).exclude(manager=person).distinct())
+        if person
+        else []
+    )
+    left.sort(key=lambda review: (review.round.talks_start, review.employee.name))
+    accesses = {review.pk: access_to(user, review) for review in own + led + left}
     data = {
         "exported_at": timezone.now(),
         "account": {
@@ -173,7 +192,8 @@ def export(user: User, request=None) -> bytes:
             "manager": person.manager.name if person.manager else None,
         },
         "reviews": [_review(review, accesses[review.pk]) for review in own],
-        "reviews_you_lead": [_own_part(review, accesses[review.pk]) for review in led],
+        "reviews_you_lead": [_own_part(review, person, Party.MANAGER) for review in led],
+        "reviews_you_no_longer_lead": [_own_part(review, person, Role.OUTSIDER) for review in left],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -186,7 +206,7 @@ def export(user: User, request=None) -> bytes:
                 archive.writestr(f"pdf/{record.filename(review)}", pdf)
         archive.writestr("LÆSMIG.txt", _readme())
     trail.read_many(
-        ((pk, access.party) for pk, access in accesses.items()),
+        ((pk, access.role) for pk, access in accesses.items()),
         Action.EXPORTED_PERSONAL_DATA,
         actor=user,
     )
@@ -199,7 +219,9 @@ def _readme() -> str:
         "data.json holds your account, your place in the organisation, and every MUS of "
         "yours as you can see it: the preparations, the focus areas and goals, the summary, "
         "the talk notes, the reflections and who has opened it (“trail”). Under "
-        "“reviews_you_lead” is what you wrote yourself in the MUS of the employees you lead.\n\n"
+        "“reviews_you_lead” is what you wrote yourself in the MUS of the employees you lead, "
+        "and under “reviews_you_no_longer_lead” what you wrote in MUS that were given to "
+        "another manager, which stays yours alone.\n\n"
         "The folder pdf holds each of your concluded MUS as a PDF.\n"
     )
 
@@ -272,6 +294,7 @@ def remove_person(person: Person) -> retention.Removal:
     )
     Round.people.through.objects.filter(person_id=person.pk).delete()
     Person.objects.filter(manager=person).update(manager=None)
+    retention.delete_former_managers_writing(author=person)
     Person.objects.filter(pk=person.pk).update(
         employee_number=f"removed-{person.pk}", job_title="", manager=None
     )

@@ -18,8 +18,14 @@ from competencies.wheel import Level, Tooth
 from competencies.wheel import Mark as WheelMark
 from mus.posted import whole_number
 from reviews import trail
-from reviews.access import ReviewAccess, preparing_parties
+from reviews.access import ReviewAccess, preparations_of_record, preparing_parties
 from reviews.models import Action, Answer, LockedError, Mark, Preparation, Review, State
+
+
+def refused(access: ReviewAccess, reason: str) -> LockedError:
+    """A write reviews.access does not allow: on the review's trail, and the error to raise."""
+    trail.refused(access, reason)
+    return LockedError(reason)
 
 
 def _own_preparation(access: ReviewAccess) -> Preparation:
@@ -27,13 +33,16 @@ def _own_preparation(access: ReviewAccess) -> Preparation:
     access.lock()
     if not access.can_prepare:
         if access.own_preparation and access.own_preparation.is_shared:
-            raise LockedError(_("You have shared your preparation, so it can no longer change."))
-        raise LockedError(_("This preparation can no longer change."))
-    # lock() has just read the preparations: only the first write creates one.
-    preparation = access.preparations.get(access.party)
+            raise refused(
+                access, _("You have shared your preparation, so it can no longer change.")
+            )
+        raise refused(access, _("This preparation can no longer change."))
+    # lock() has just read the preparations: only the first write creates one. It is the
+    # writer's own, whoever held their place before (reviews.models.Authored).
+    preparation = access.own_preparation
     if preparation is None:
         preparation, _created = Preparation.objects.get_or_create(
-            review=access.review, party=access.party
+            review=access.review, author=access.person, defaults={"party": access.party}
         )
         access.preparations[access.party] = preparation
     review = preparation.review = access.review  # loaded with its round: no query again
@@ -194,11 +203,7 @@ def share(access: ReviewAccess) -> None:
     Preparation.objects.filter(pk=preparation.pk).update(shared_at=timezone.now())
     preparation.refresh_from_db()
     trail.write(access, Action.SHARED_PREPARATION)
-    shared = set(
-        Preparation.objects.filter(review=access.review, shared_at__isnull=False).values_list(
-            "party", flat=True
-        )
-    )
+    shared = {party for party, p in preparations_of_record(access.review).items() if p.is_shared}
     if preparing_parties(access.review) <= shared:
         access.review.move_to(State.SHARED, **trail.by(access))
 
@@ -207,17 +212,17 @@ def share(access: ReviewAccess) -> None:
 def take_back(access: ReviewAccess) -> None:
     access.lock()
     if not access.can_take_back:
-        raise LockedError(
-            _("Your preparation has been seen, so sharing it can no longer be taken back.")
-        )
-    # Conditional, so that it loses a race with the other party opening it.
-    taken = Preparation.objects.filter(pk=access.own_preparation.pk, seen_at__isnull=True).update(
-        shared_at=None
-    )
+        if access.own_preparation is None or not access.own_preparation.is_shared:
+            raise refused(access, _("Your preparation is not shared."))
+        raise refused(access, access.take_back_refusal())
+    # Conditional, so that it loses a race with either party opening the other's
+    # (``other_preparation_shown``).
+    taken = Preparation.objects.filter(
+        pk=access.own_preparation.pk, seen_at__isnull=True, saw_other_at__isnull=True
+    ).update(shared_at=None)
     if not taken:
-        raise LockedError(
-            _("Your preparation has been seen, so sharing it can no longer be taken back.")
-        )
+        access.own_preparation.refresh_from_db()
+        raise refused(access, access.take_back_refusal())
     access.own_preparation.shared_at = None
     trail.write(access, Action.TOOK_BACK_PREPARATION)
     if access.review.state == State.SHARED:
@@ -237,9 +242,30 @@ def saved_text(access: ReviewAccess, name: str) -> str:
     return getattr(mark, kind, "") if mark else ""
 
 
-def mark_seen(preparation: Preparation) -> None:
-    """The other party has it on screen: from now on, sharing it is final."""
-    if preparation.seen_at is None:
-        Preparation.objects.filter(pk=preparation.pk, seen_at__isnull=True).update(
-            seen_at=timezone.now()
-        )
+def other_preparation_shown(access: ReviewAccess) -> Preparation | None:
+    """The other party's preparation, to be shown to this one now, or None if it may not be.
+
+    Every channel that shows it (the page, the talk, the PDF, the data zip) asks here,
+    because showing it makes both sharings final: the other's, as it has been seen, and
+    the viewer's own, as they have seen the other's. The viewer's is marked on the
+    condition that it is still shared, so that a take-back at the same moment either
+    comes first (and nothing is shown) or is refused (``take_back``).
+    """
+    other = access.other_party
+    if other is None or not access.can_see_preparation(other):
+        return None
+    theirs = access.preparations[other]
+    now = timezone.now()
+    own = access.own_preparation
+    if own is not None and own.saw_other_at is None:
+        sealed = not access.review.in_talk
+        marked = Preparation.objects.filter(pk=own.pk, saw_other_at__isnull=True)
+        if sealed and not marked.filter(shared_at__isnull=False).update(saw_other_at=now):
+            return None  # taken back meanwhile: the seal holds again
+        if not sealed:
+            marked.update(saw_other_at=now)
+        own.saw_other_at = now
+    if theirs.seen_at is None:
+        Preparation.objects.filter(pk=theirs.pk, seen_at__isnull=True).update(seen_at=now)
+        theirs.seen_at = now
+    return theirs

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from competencies.views import DANISH_LETTERS
 from competencies.wheel import COLOURS, Level, render_wheel
 from mus.pdf import render_pdf
-from reviews import comparison
+from reviews import comparison, preparation
 from reviews.access import ReviewAccess
 from reviews.models import Party, Reflection, Review
 
@@ -33,7 +33,7 @@ def hr_access(review: Review) -> ReviewAccess:
     Built like access_to() builds it for a user in the HR group: no party, so none of
     the confidential parts, and no preparations loaded.
     """
-    return ReviewAccess(review=review, party=None, as_hr=True)
+    return ReviewAccess(review=review, person=None, as_hr=True)
 
 
 @dataclass
@@ -97,10 +97,9 @@ def _reflection(reflection: Reflection) -> ReflectionRecord | None:
 
 
 def _reflections(review: Review, review_access: ReviewAccess) -> list[ReflectionRecord]:
-    order = {Party.EMPLOYEE: 0, Party.MANAGER: 1}
     visible = sorted(
         (r for r in review.reflections.all() if review_access.can_see_reflection(r)),
-        key=lambda r: order[r.party],
+        key=lambda r: r.party != Party.EMPLOYEE,
     )
     return [record for r in visible if (record := _reflection(r))]
 
@@ -109,6 +108,7 @@ def record_context(review: Review, review_access: ReviewAccess) -> dict:
     """Everything the record shows to this reader, and nothing they may not see."""
     # Skips what the caller prefetched already (a round's export does, for all at once).
     prefetch_related_objects([review], *RECORD_PREFETCH)
+    preparation.other_preparation_shown(review_access)  # the comparison shows its marks
     agreement = review_access.can_see_agreement
     return {
         "review": review,

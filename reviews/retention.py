@@ -11,10 +11,11 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from reviews import trail
 from reviews.models import (
+    TALK_STATES,
     Answer,
     FocusArea,
     Goal,
@@ -104,3 +105,24 @@ def delete_reviews(reviews: QuerySet[Review], reason: str, rounds_closed_before=
         Review.objects.filter(pk__in=list(reviews.values_list("pk", flat=True))).delete()
         Round.objects.filter(name__in=removal.rounds, reviews__isnull=True).delete()
     return removal
+
+
+def _not_of_record() -> Q:
+    """Writing whose author is neither the employee nor the review's manager of record:
+    a former manager's, kept for them alone after the review moved (services.Handover)."""
+    in_talk = Q(review__state__in=TALK_STATES)
+    return ~Q(author=F("review__employee")) & (
+        (in_talk & ~Q(author=F("review__talk_manager")))
+        | (~in_talk & ~Q(author=F("review__manager")))
+    )
+
+
+def delete_former_managers_writing(**where) -> int:
+    """Delete what former managers wrote in the reviews ``where`` selects (a round closing,
+    a person removed): kept for its author until then, it has no purpose after."""
+    deleted = 0
+    for model in (Preparation, Reflection):
+        deleted += (
+            model.objects.filter(_not_of_record(), **where).delete()[1].get(model._meta.label, 0)
+        )
+    return deleted

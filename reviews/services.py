@@ -6,9 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mus.models import Department, Person, User
+from mus.models import Department, Person
 from notifications import outbox
-from reviews.models import Review, ReviewEvent, Role, Round
+from reviews import retention, trail
+from reviews.access import ReviewAccess
+from reviews.models import Party, Preparation, Reflection, Review, ReviewEvent, Round, State
+from reviews.preparation import refused
 
 
 @dataclass
@@ -72,21 +75,109 @@ def close_round(round_: Round) -> None:
     round_.check_accepts_changes()
     round_.status, round_.closed_at = Round.Status.CLOSED, timezone.now()
     round_.save(update_fields=["status", "closed_at"])
+    # What a former manager wrote before a review moved was kept for them until now.
+    retention.delete_former_managers_writing(review__round=round_)
+
+
+def kept_by_old_manager(review: Review) -> list[str]:
+    """What the manager of record has written in the review that stays theirs alone when
+    it moves: "preparation" (before the talk), "reflection" (unshared, after it)."""
+    author = review.manager_of_record_id
+    kept = []
+    if not review.in_talk and Preparation.objects.filter(review=review, author=author).exists():
+        kept.append("preparation")
+    if Reflection.objects.filter(review=review, author=author, shared_at__isnull=True).exists():
+        kept.append("reflection")
+    return kept
+
+
+@dataclass
+class Handover:
+    """What moving a review to another manager does, for HR to read before confirming."""
+
+    review: Review
+    kept: list[str]
+
+    def describe(self) -> list[str]:
+        review, names = (
+            self.review,
+            {
+                "old": self.review.manager.name,
+                "employee": self.review.employee.name,
+            },
+        )
+        said = []
+        if review.in_talk:
+            said.append(
+                _(
+                    "The talk has begun with %(old)s. The new manager follows up on the agreed "
+                    "focus areas and goals, and never sees the talk notes, the summary, the "
+                    "preparations or the reflections; %(employee)s keeps seeing them."
+                )
+                % names
+            )
+        else:
+            said.append(
+                _(
+                    "The new manager prepares on their own. %(employee)s’s preparation is shown "
+                    "to them only once it is shared and they have shared theirs too (or the talk "
+                    "begins), as it was for %(old)s."
+                )
+                % names
+            )
+        if "preparation" in self.kept:
+            said.append(
+                _(
+                    "%(old)s’s preparation stays %(old)s’s alone: the new manager never sees it. "
+                    "%(old)s can download it with their data (“Your data”) until the round "
+                    "closes; then it is deleted."
+                )
+                % names
+            )
+        if "reflection" in self.kept:
+            said.append(
+                _(
+                    "%(old)s’s unshared reflections stay %(old)s’s alone: the new manager never "
+                    "sees them. %(old)s can download them with their data (“Your data”)."
+                )
+                % names
+            )
+        if review.state == State.SHARED and Party.MANAGER in review.round.preparing_parties:
+            said.append(_("The review goes back to “Preparing” until the new manager has shared."))
+        said.append(_("%(old)s no longer has access to the review.") % names)
+        return said
+
+
+def handover(review: Review) -> Handover:
+    return Handover(review=review, kept=kept_by_old_manager(review))
 
 
 @transaction.atomic
-def move_to_manager(review: Review, manager: Person, reason: str, actor: User) -> None:
-    """HR gives a review to another manager; access moves with it, and it is recorded."""
-    review.round.check_accepts_changes()
-    old = review.manager
+def move_to_manager(access: ReviewAccess, manager: Person, reason: str) -> None:
+    """HR gives a review to another manager; access moves with it, and it is recorded.
+
+    Access moves within the rule of reviews.access: the new manager never receives what
+    the old one wrote (it stays theirs alone, ``kept_by_old_manager``), and after the talk
+    has begun, only what was agreed. Refused, on the review's trail, when HR may not.
+    """
+    access.lock()
+    review = access.review
+    if refusal := access.reassign_refusal() or access.handover_refusal(manager):
+        raise refused(access, refusal)
+    old = Person.objects.get(pk=review.manager_id)
+    kept = kept_by_old_manager(review)
     Review.objects.filter(pk=review.pk).update(manager=manager)
     ReviewEvent.objects.create(
         review=review,
-        actor=actor,
-        role=Role.HR,
         kind=ReviewEvent.Kind.MANAGER,
         old_manager=old,
         new_manager=manager,
+        old=review.state,
+        new=",".join(kept),
         note=reason or _("No reason given"),
+        **trail.by(access),
     )
     review.manager = manager
+    if review.state == State.SHARED and Party.MANAGER in review.round.preparing_parties:
+        # Shared by both, but one of the two is new: the review waits for their sharing.
+        review.move_to(State.PREPARING, **trail.by(access))

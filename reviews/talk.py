@@ -6,7 +6,6 @@ with a message that says why; nothing is changed then.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from notifications import outbox
 from reviews import trail
-from reviews.access import ReviewAccess
+from reviews.access import ReviewAccess, refuse
 from reviews.models import (
     Action,
     EditConflictError,
@@ -25,14 +24,15 @@ from reviews.models import (
     Preparation,
     Reflection,
     Review,
-    Role,
     State,
 )
+from reviews.preparation import refused
 
 
-def _require(allowed: bool) -> None:
+def _require(access: ReviewAccess, allowed: bool, reason: str = "") -> None:
+    """Refuse, with why and on the review's trail, what reviews.access does not allow."""
     if not allowed:
-        raise LockedError(_("This review can no longer be changed here."))
+        raise refused(access, reason or _("This review can no longer be changed here."))
 
 
 def _locked(access: ReviewAccess) -> ReviewAccess:
@@ -43,9 +43,13 @@ def _locked(access: ReviewAccess) -> ReviewAccess:
 
 @transaction.atomic
 def start_talk(access: ReviewAccess) -> None:
-    """The manager starts the talk: both preparations are locked and lie open to both."""
-    _require(_locked(access).can_start_talk)
-    Preparation.objects.filter(review=access.review, shared_at__isnull=True).update(
+    """The manager starts the talk: both preparations are locked and lie open to both.
+
+    The talk is theirs from now on: the review records who led it (``talk_manager``).
+    Only the two preparations of record are shared, never a former manager's.
+    """
+    _require(access, _locked(access).can_start_talk)
+    Preparation.objects.of_record(access.review).filter(shared_at__isnull=True).update(
         shared_at=timezone.now()
     )
     access.review.move_to(State.TALK_STARTED, **trail.by(access))
@@ -55,7 +59,7 @@ def start_talk(access: ReviewAccess) -> None:
 def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, place: str) -> bool:
     """The manager sets or changes the talk's time and place; both receive the invitation
     (an update, if there was one). Saving the same again sends nothing. True if changed."""
-    _require(_locked_talk_time(access).can_schedule_talk)
+    _require(access, _locked_talk_time(access).can_schedule_talk)
     review = access.review
     if review.has_talk_time and (review.talk_at, review.talk_minutes, review.talk_place) == (
         at,
@@ -70,7 +74,7 @@ def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, pla
 @transaction.atomic
 def cancel_talk(access: ReviewAccess) -> None:
     """The time no longer holds: both receive a cancellation for their calendars."""
-    _require(_locked_talk_time(access).can_schedule_talk)
+    _require(access, _locked_talk_time(access).can_schedule_talk)
     if not access.review.has_talk_time:
         raise LockedError(_("No time is set for the talk, so there is nothing to cancel."))
     _change_talk_time(access.review, talk_cancelled=True)
@@ -96,7 +100,7 @@ def _change_talk_time(review: Review, **fields) -> None:
 @transaction.atomic
 def set_focus_areas(access: ReviewAccess, chosen: list[tuple[int | None, str]]) -> None:
     """The agreed focus areas: catalogue competences by id, own ones by name."""
-    _require(_locked(access).can_talk)
+    _require(access, _locked(access).can_talk)
     FocusArea.objects.filter(review=access.review).delete()
     FocusArea.objects.bulk_create(
         FocusArea(review=access.review, competence_id=competence_id, name=name, position=i)
@@ -116,7 +120,7 @@ def save_goal(access: ReviewAccess, goal: Goal, wording: int = 0) -> Goal:
     A rewording names the wording it started from: if the other party changed (or
     removed) the goal meanwhile, it is refused rather than overwriting what they wrote.
     """
-    _require(_locked(access).can_talk)
+    _require(access, _locked(access).can_talk)
     trail.write(access, Action.ADDED_GOAL if goal.pk is None else Action.REWORDED_GOAL)
     if goal.pk is None:
         goal.review = access.review
@@ -148,7 +152,7 @@ def save_goal(access: ReviewAccess, goal: Goal, wording: int = 0) -> Goal:
 @transaction.atomic
 def accept_goal(access: ReviewAccess, goal: Goal, wording: int) -> None:
     """Accept the wording one has seen; a goal reworded meanwhile is not accepted blindly."""
-    _require(_locked(access).can_talk)
+    _require(access, _locked(access).can_talk)
     accepted = Goal.objects.filter(pk=goal.pk, wording=wording).update(
         **{_accepted_field(access): wording}
     )
@@ -161,14 +165,14 @@ def accept_goal(access: ReviewAccess, goal: Goal, wording: int) -> None:
 
 @transaction.atomic
 def delete_goal(access: ReviewAccess, goal: Goal) -> None:
-    _require(_locked(access).can_talk)
+    _require(access, _locked(access).can_talk)
     goal.delete()
     trail.write(access, Action.REMOVED_GOAL)
 
 
 @transaction.atomic
 def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
-    _require(_locked(access).can_follow_up and goal.is_agreed)
+    _require(access, _locked(access).can_follow_up and goal.is_agreed)
     if status not in Goal.Status.values:
         raise LockedError(_("Choose one of the statuses."))
     Goal.objects.filter(pk=goal.pk).update(status=status)
@@ -178,14 +182,14 @@ def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
 @transaction.atomic
 def end_talk(access: ReviewAccess) -> None:
     """The manager records that the talk was held; the employee is asked to confirm it."""
-    _require(_locked(access).can_end_talk)
+    _require(access, _locked(access).can_end_talk)
     access.review.move_to(State.TALK_HELD, **trail.by(access))
 
 
 @transaction.atomic
 def confirm(access: ReviewAccess, disagreement: str) -> None:
     """The employee confirms the talk took place (with any disagreement); it is concluded."""
-    _require(_locked(access).party == "employee" and access.review.state == State.TALK_HELD)
+    _require(access, _locked(access).can_confirm)
     disagreement = Review._meta.get_field("disagreement").clean(disagreement, access.review)
     Review.objects.filter(pk=access.review.pk).update(
         confirmed_at=timezone.now(), disagreement=disagreement
@@ -194,25 +198,28 @@ def confirm(access: ReviewAccess, disagreement: str) -> None:
 
 
 @transaction.atomic
-def reopen(review: Review, reason: str, actor) -> None:
-    """HR reopens a concluded review, with the reason on record."""
-    review.lock()
-    if review.state != State.CONCLUDED:
-        raise LockedError(_("Only a concluded review can be reopened."))
+def reopen(access: ReviewAccess, reason: str) -> None:
+    """HR reopens a concluded review of an open round, with the reason on record."""
+    review = _locked(access).review
+    if refusal := access.reopen_refusal():
+        raise refused(access, refusal)
     Review.objects.filter(pk=review.pk).update(confirmed_at=None)
-    review.move_to(State.TALK_HELD, actor, note=reason, role=Role.HR)
+    review.move_to(State.TALK_HELD, note=reason, **trail.by(access))
 
 
 def own_reflection(access: ReviewAccess) -> Reflection:
-    return Reflection.objects.get_or_create(review=access.review, party=access.party)[0]
+    """The writer's own reflection, whoever held their place before (reviews.models.Authored)."""
+    return Reflection.objects.get_or_create(
+        review=access.review, author=access.person, defaults={"party": access.party}
+    )[0]
 
 
 @transaction.atomic
 def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> dict:
     """Save the fields of one's reflection; returns the conflicts, by field, that were refused."""
-    _require(_locked(access).can_talk)
+    _require(access, _locked(access).can_reflect)
     reflection = own_reflection(access)
-    _require(reflection.shared_at is None)
+    _require(access, reflection.shared_at is None, _("Your reflections are shared."))
     conflicts = {}
     for field, (text, version) in texts.items():
         if field not in Reflection.FIELDS or getattr(reflection, field) == text:
@@ -229,7 +236,7 @@ def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> 
 
 @transaction.atomic
 def share_reflection(access: ReviewAccess) -> None:
-    _require(_locked(access).can_talk)
+    _require(access, _locked(access).can_reflect)
     shared = Reflection.objects.filter(pk=own_reflection(access).pk, shared_at__isnull=True).update(
         shared_at=timezone.now()
     )
@@ -243,9 +250,10 @@ TALK_TEXTS = {"summary": Action.WROTE_SUMMARY, "talk_notes": Action.WROTE_TALK_N
 @transaction.atomic
 def save_talk_text(access: ReviewAccess, field: str, text: str, base_version: int) -> None:
     """The manager's summary, or the talk notes both write, saved on the version it saw."""
-    writers = {"summary": {Party.MANAGER}, "talk_notes": {Party.EMPLOYEE, Party.MANAGER}}
-    if access.party not in writers.get(field, ()):
-        raise PermissionDenied
-    _require(_locked(access).can_talk)
+    if field == "summary" and access.party != Party.MANAGER:
+        refuse(access, _("Only the manager writes the summary."))
+    if field not in TALK_TEXTS:
+        refuse(access, _("There is no such text in the talk."))
+    _require(access, _locked(access).can_write(field))
     access.review.save_text(field, text, base_version)
     trail.write(access, TALK_TEXTS[field])

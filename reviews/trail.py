@@ -9,6 +9,11 @@ Three kinds of entry, all ``ReviewEvent`` rows, one table and one source of trut
 * reads, noted where access is granted (``opened()``, called by reviews.access) and
   recorded by ``TrailMiddleware`` once the view has answered 200, in the words of
   ``READS`` for the page that was shown. A request that wrote needs no read entry too.
+  An earlier review's agreements shown to follow them up are a read of that review
+  (``opened_earlier()``);
+* refusals: every attempt that reviews.access refuses, noted where it is refused
+  (``refused()``) and recorded by ``TrailMiddleware`` whatever the answer, outside the
+  refused write's transaction, which rolls back.
 
 The cost is one INSERT per request that shows or changes a review's content, and no
 query more: the access already holds the user, the review and the role.
@@ -31,7 +36,9 @@ from django.db.models.signals import post_save
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from reviews.models import TALK_STATES as TALK_STATES_
 from reviews.models import Action, ReviewEvent, Role, State, TrailRemoval
 
 if TYPE_CHECKING:
@@ -42,9 +49,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RequestTrail:
-    """What one request read and wrote, so far."""
+    """What one request read, wrote and was refused, so far."""
 
     reads: dict[int, ReviewAccess] = field(default_factory=dict)  # by review pk
+    earlier: dict[int, ReviewAccess] = field(default_factory=dict)  # earlier review pk: access
+    refusals: list[tuple[ReviewAccess, str]] = field(default_factory=list)  # (access, why)
     written: set[int] = field(default_factory=set)  # reviews with an entry already
     recorded: set[tuple[int, str]] = field(default_factory=set)  # (review pk, action)
 
@@ -55,14 +64,27 @@ _removing: ContextVar[bool] = ContextVar("review_trail_removal", default=False)
 
 def by(access: ReviewAccess) -> dict:
     """Who acts, for a trail entry: the user, and their role on this review."""
-    role = access.party or (Role.HR if access.hr else "")
-    return {"actor": access.user, "role": role}
+    return {"actor": access.user, "role": access.role}
 
 
 def opened(access: ReviewAccess) -> None:
     """Access to a review's content was granted in this request: record it if it is shown."""
     if (trail := _request.get()) is not None:
         trail.reads[access.review.pk] = access
+
+
+def opened_earlier(access: ReviewAccess, earlier) -> None:
+    """What was agreed in the employee's earlier review is shown with this one, to follow
+    it up: a read of that earlier review, by this person in their role on this one."""
+    if (trail := _request.get()) is not None:
+        trail.earlier[earlier.pk] = access
+
+
+def refused(access: ReviewAccess, reason: str) -> None:
+    """Someone was refused something on a review; recorded when the request has answered
+    (``TrailMiddleware``), so that the refused write's rollback does not take it along."""
+    if (trail := _request.get()) is not None:
+        trail.refusals.append((access, str(reason)))
 
 
 def write(access: ReviewAccess, action: Action) -> None:
@@ -130,8 +152,9 @@ def _what_was_read(url_name: str | None, access: ReviewAccess) -> Action:
 
 
 class TrailMiddleware:
-    """Records the reads of a request once its view has answered 200 (and before anything
-    is sent: if the trail cannot be written, the content does not go out either)."""
+    """Records the reads of a request once its view has answered 200, and its refusals
+    whatever it answered (before anything is sent: if the trail cannot be written, the
+    content does not go out either)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -141,9 +164,19 @@ class TrailMiddleware:
         try:
             response = self.get_response(request)
             trail = _request.get()
-            if response.status_code == 200 and trail.reads:
-                url_name = request.resolver_match and request.resolver_match.url_name
-                ReviewEvent.objects.bulk_create(
+            url_name = request.resolver_match and request.resolver_match.url_name
+            entries = [
+                ReviewEvent(
+                    review=access.review,
+                    kind=ReviewEvent.Kind.REFUSED,
+                    action=(url_name or "")[:20],
+                    note=reason,
+                    **by(access),
+                )
+                for access, reason in trail.refusals
+            ]
+            if response.status_code == 200:
+                entries += [
                     ReviewEvent(
                         review=access.review,
                         kind=ReviewEvent.Kind.READ,
@@ -152,7 +185,18 @@ class TrailMiddleware:
                     )
                     for pk, access in trail.reads.items()
                     if pk not in trail.written
-                )
+                ]
+                entries += [
+                    ReviewEvent(
+                        review_id=pk,
+                        kind=ReviewEvent.Kind.READ,
+                        action=Action.READ_PREVIOUS,
+                        **by(access),
+                    )
+                    for pk, access in trail.earlier.items()
+                ]
+            if entries:
+                ReviewEvent.objects.bulk_create(entries)
         finally:
             _request.reset(token)
         return response
@@ -214,13 +258,68 @@ def _who(event: ReviewEvent) -> str:
     return _("HR") if event.role == Role.HR else _("MUS")
 
 
+# What a refused attempt tried to do, by the URL's name: "tried to …, and was refused".
+ATTEMPTS = {
+    "review_detail": gettext_lazy("open the review"),
+    "prepare": gettext_lazy("open the preparation"),
+    "prepare_text": gettext_lazy("write in the preparation"),
+    "prepare_level": gettext_lazy("mark a competence"),
+    "prepare_share": gettext_lazy("share the preparation"),
+    "prepare_take_back": gettext_lazy("take back the sharing of their preparation"),
+    "talk": gettext_lazy("open the talk"),
+    "talk_start": gettext_lazy("start the talk"),
+    "talk_focus": gettext_lazy("choose the focus areas"),
+    "talk_text": gettext_lazy("write in the talk"),
+    "talk_end": gettext_lazy("record that the talk was held"),
+    "talk_confirm": gettext_lazy("confirm the talk"),
+    "goal_add": gettext_lazy("add a development goal"),
+    "goal_edit": gettext_lazy("reword a development goal"),
+    "goal_accept": gettext_lazy("accept a development goal"),
+    "goal_delete": gettext_lazy("remove a development goal"),
+    "goal_status": gettext_lazy("update the status of a goal"),
+    "reflection": gettext_lazy("open the reflections"),
+    "reflection_share": gettext_lazy("share the reflections"),
+    "review_pdf": gettext_lazy("download the review as PDF"),
+    "review_trail": gettext_lazy("read who has opened the review"),
+    "talk_time": gettext_lazy("set the time of the talk"),
+    "talk_time_cancel": gettext_lazy("cancel the talk"),
+    "talk_ics": gettext_lazy("download the talk for a calendar"),
+    "review_move": gettext_lazy("give the review to another manager"),
+    "review_reopen": gettext_lazy("reopen the review"),
+}
+
+
+def _moved(event: ReviewEvent) -> str:
+    names = {
+        "old": event.old_manager.name if event.old_manager else "–",
+        "new": event.new_manager.name if event.new_manager else "–",
+    }
+    said = [_("gave the review to another manager: from %(old)s to %(new)s") % names]
+    kept = set(event.new.split(",")) & {"preparation", "reflection"}
+    if kept == {"preparation", "reflection"}:
+        said.append(
+            _("%(old)s’s preparation and reflections stay theirs alone; %(new)s does not see them")
+            % names
+        )
+    elif kept == {"preparation"}:
+        said.append(_("%(old)s’s preparation stays theirs alone; %(new)s does not see it") % names)
+    elif kept == {"reflection"}:
+        said.append(_("%(old)s’s reflections stay theirs alone; %(new)s does not see them") % names)
+    if event.old in TALK_STATES_:
+        said.append(
+            _("the talk had begun, so %(new)s follows up on the agreed focus areas and goals only")
+            % names
+        )
+    return ". ".join(said)
+
+
 def describe(event: ReviewEvent) -> str:
     """What the entry says happened, in words."""
     if event.kind == ReviewEvent.Kind.MANAGER:
-        return _("gave the review to another manager: from %(old)s to %(new)s") % {
-            "old": event.old_manager.name if event.old_manager else "–",
-            "new": event.new_manager.name if event.new_manager else "–",
-        }
+        return _moved(event)
+    if event.kind == ReviewEvent.Kind.REFUSED:
+        what = ATTEMPTS.get(event.action, gettext_lazy("open or change the review"))
+        return _("tried to %(what)s, and was refused") % {"what": what}
     if event.kind == ReviewEvent.Kind.STATE:
         if event.old == State.CONCLUDED:
             return _("reopened the review")
@@ -237,7 +336,7 @@ def events_of(review):
     )
 
 
-FOLDED = {ReviewEvent.Kind.READ, ReviewEvent.Kind.WRITE}
+FOLDED = {ReviewEvent.Kind.READ, ReviewEvent.Kind.WRITE, ReviewEvent.Kind.REFUSED}
 
 
 def lines(events, fold: bool = True) -> list[Line]:

@@ -5,7 +5,7 @@ journey, so that every figure they assert can be worked out by hand from what is
 """
 
 from mus.models import Department, Person, User
-from reviews.models import FocusArea, Goal, Review
+from reviews.models import TALK_STATES, FocusArea, Goal, Review
 
 
 def tree(*spec: tuple[str, str, str | None]) -> dict[str, Department]:
@@ -31,7 +31,13 @@ def people(department: Department, count: int, manager: Person | None = None) ->
 
 def reviews(round_, employees: list[Person], state: str, manager: Person) -> list[Review]:
     return Review.objects.bulk_create(
-        Review(round=round_, employee=employee, manager=manager, state=state)
+        Review(
+            round=round_,
+            employee=employee,
+            manager=manager,
+            state=state,
+            talk_manager=manager if state in TALK_STATES else None,
+        )
         for employee in employees
     )
 

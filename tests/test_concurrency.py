@@ -22,7 +22,16 @@ from django.utils import timezone
 
 from competencies.models import Question
 from mus.models import Department
-from reviews.models import Answer, Goal, Mark, Preparation, Review, ReviewEvent, State
+from reviews.models import (
+    TALK_STATES,
+    Answer,
+    Goal,
+    Mark,
+    Preparation,
+    Review,
+    ReviewEvent,
+    State,
+)
 from reviews.trail import removal
 from tests.conftest import make_person, make_round
 
@@ -89,7 +98,8 @@ def reset(review, state=State.INVITED):
     Preparation.objects.filter(review=review).delete()
     with removal("test: the review as it was"):  # the trail is append-only otherwise
         ReviewEvent.objects.filter(review=review).delete()
-    Review.objects.filter(pk=review.pk).update(state=state)
+    talk_manager = review.manager if state in TALK_STATES else None
+    Review.objects.filter(pk=review.pk).update(state=state, talk_manager=talk_manager)
     review.refresh_from_db()
 
 

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from reviews.models import Review, State
 from tests.conftest import make_round
@@ -44,6 +45,7 @@ def round_with_records(client, open_round, review, employee, manager, colleague)
     conclude(client, review, employee, manager)
     Review.objects.filter(round=open_round, employee=colleague).update(
         state=State.CONCLUDED,
+        talk_manager=F("manager"),
         confirmed_at=datetime.datetime(2027, 3, 2, 9, tzinfo=datetime.UTC),
     )
     return open_round
@@ -77,7 +79,9 @@ def test_writes_hrs_record_of_each_concluded_review(round_with_records, tmp_path
 def test_reviews_not_concluded_and_other_rounds_are_left_out(
     round_with_records, kl_catalogue, kl_questions, employee, manager, tmp_path
 ):
-    Review.objects.filter(employee__user__username="bo").update(state=State.TALK_HELD)
+    Review.objects.filter(employee__user__username="bo").update(
+        state=State.TALK_HELD, talk_manager=F("manager")
+    )
     other = make_round(kl_catalogue, kl_questions, name="MUS 2028")
     Review.objects.create(round=other, employee=employee, manager=manager, state=State.CONCLUDED)
     export("MUS 2027", str(tmp_path), "--processes", "1")

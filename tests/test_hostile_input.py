@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.db import transaction
+from django.db.models import F
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -434,7 +435,7 @@ def world(kl_catalogue, kl_questions, office, manager, hr_user):
         ("concluded", State.CONCLUDED),
         ("foreign", State.TALK_STARTED),
     ]:
-        Review.objects.filter(pk=reviews[role].pk).update(state=state)
+        Review.objects.filter(pk=reviews[role].pk).update(state=state, talk_manager=F("manager"))
         for party in ("employee", "manager"):
             Preparation.objects.create(review=reviews[role], party=party, shared_at=now)
     goals = {
@@ -488,9 +489,13 @@ STORED += [Department, Person, Notice]
 
 def snapshot() -> dict:
     """Everything a write could change (sessions, last logins and the trail's record that
-    a page was read aside)."""
+    a page was read, or that an attempt was refused, aside)."""
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in STORED}
-    state["ReviewEvent"] = [e for e in state["ReviewEvent"] if e["kind"] != ReviewEvent.Kind.READ]
+    recorded = {ReviewEvent.Kind.READ, ReviewEvent.Kind.REFUSED}
+    state["ReviewEvent"] = [e for e in state["ReviewEvent"] if e["kind"] not in recorded]
+    # A page that shows the other's preparation records that it was seen: a read, too.
+    for row in state["Preparation"]:
+        del row["seen_at"], row["saw_other_at"]
     state["User"] = list(User.objects.order_by("pk").values("pk", "username", "password"))
     return state
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mus.models import Person, User
+from reviews.access import access_to
 from reviews.models import Action, LockedError, Review, ReviewEvent, Role, Round
 from reviews.personal_data import remove_person
 from reviews.services import move_to_manager
@@ -156,7 +157,9 @@ class TestRemoval:
         self, mette_everywhere, concluded, colleague, other_manager, hr_user, employee
     ):
         mette = mette_everywhere
-        move_to_manager(concluded.round.reviews.get(employee=colleague), other_manager, "", hr_user)
+        move_to_manager(
+            access_to(hr_user, concluded.round.reviews.get(employee=colleague)), other_manager, ""
+        )
         mette_browser = Client()
         assert (
             mette_browser.post(

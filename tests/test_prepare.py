@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from competencies.models import Question
+from reviews.access import access_to
 from reviews.models import Answer, Mark, Preparation, Review, Round, State
 
 pytestmark = pytest.mark.django_db
@@ -305,14 +306,14 @@ def test_agreed_goals_follow_the_employee_to_a_new_manager(
 ):
     from reviews.services import move_to_manager
 
-    move_to_manager(review, other_manager, "Ny organisering", hr_user)
+    move_to_manager(access_to(hr_user, review), other_manager, "Ny organisering")
     client.force_login(other_manager.user)
     page = client.get(url("prepare", review)).content.decode()
     assert "Formidle til politikere" in page
 
 
 def test_a_concluded_review_refuses_preparation_writes_with_a_message(anne, review):
-    Review.objects.filter(pk=review.pk).update(state=State.CONCLUDED)
+    Review.objects.filter(pk=review.pk).update(state=State.CONCLUDED, talk_manager=review.manager)
     response = save_text(anne, review, f"answer-{first_question(review).pk}", "x", htmx=False)
     assert response.status_code == 403
     assert "Denne forberedelse kan ikke længere ændres." in response.content.decode()

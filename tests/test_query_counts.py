@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -66,7 +67,9 @@ def test_hr_pages(
     client, hr_user, manager, office, round_2027, n, page, django_assert_max_num_queries
 ):
     reports_with_reviews(n, manager, round_2027, office)
-    Review.objects.filter(pk__in=Review.objects.values("pk")[: n // 2]).update(state="concluded")
+    Review.objects.filter(pk__in=Review.objects.values("pk")[: n // 2]).update(
+        state="concluded", talk_manager=F("manager")
+    )
     client.force_login(hr_user)
     args = [round_2027.pk] if page == "round_detail" else []
     with django_assert_max_num_queries(10):
@@ -211,7 +214,7 @@ def test_talk_page_and_pdf_2_and_20_goals(
     client, review, employee, manager, state, django_assert_max_num_queries
 ):
     both_prepared(review)
-    Review.objects.filter(pk=review.pk).update(state=state)
+    Review.objects.filter(pk=review.pk).update(state=state, talk_manager=review.manager)
     if state == "talk_started":
         client.force_login(manager.user)
         url, budget = reverse("talk", args=[review.public_id]), 12

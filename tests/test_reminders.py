@@ -240,7 +240,7 @@ def test_a_reminder_follows_the_review_to_its_new_manager(
     review = round_.reviews.get(employee=employee)
     with at(datetime.date(2027, 1, 18)):
         outbox.queue_due_reminders(datetime.date(2027, 1, 18))
-    services.move_to_manager(review, other_manager, "Ny organisering", hr_user)
+    services.move_to_manager(access_to(hr_user, review), other_manager, "Ny organisering")
     mailoutbox.clear()
     with at(datetime.date(2027, 1, 18)):
         sending.send_pending(manager.pk)

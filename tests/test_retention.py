@@ -8,6 +8,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from reviews.access import access_to
 from reviews.models import (
     Answer,
     FocusArea,
@@ -131,6 +132,6 @@ def test_a_review_reopened_and_concluded_again_counts_from_the_last_conclusion(
     from reviews import talk
 
     old, _bo, _new = old_and_new
-    talk.reopen(old, "Rettelse", hr_user)
+    talk.reopen(access_to(hr_user, old), "Rettelse")
     Review.objects.filter(pk=old.pk).update(state=State.CONCLUDED, state_changed_at=NOW)
     assert "nothing to do" in run("--years", "5")

@@ -242,7 +242,9 @@ def test_only_the_manager_sets_the_time(client, review, employee):
 
 
 def test_once_the_talk_has_begun_its_time_is_history(client, review, manager):
-    Review.objects.filter(pk=review.pk).update(state=State.TALK_STARTED)
+    Review.objects.filter(pk=review.pk).update(
+        state=State.TALK_STARTED, talk_manager=review.manager
+    )
     client.force_login(manager.user)
     assert client.get(reverse("talk_time", args=[review.public_id])).status_code == 403
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, reverse
 
 from competencies.models import Question
+from reviews.access import access_to
 from reviews.models import (
     Action,
     Goal,
@@ -237,12 +238,18 @@ def test_an_autosave_costs_one_insert_into_the_trail(client, review, employee):
     assert len(trail_sql) == 1 and trail_sql[0].startswith("INSERT"), trail_sql
 
 
-def test_refused_requests_leave_no_entry(client, review, colleague, hr_user):
-    before = ReviewEvent.objects.count()
+def test_refused_requests_are_recorded_as_refusals_never_as_reads(
+    client, review, colleague, hr_user
+):
     for user in (colleague.user, hr_user):
         client.force_login(user)
         assert client.get(reverse("prepare", args=[review.public_id])).status_code == 404
-    assert ReviewEvent.objects.count() == before
+    entries = ReviewEvent.objects.filter(review=review)
+    assert not entries.filter(kind=READ).exists()
+    assert sorted(entries.values_list("actor__username", "role", "kind", "action")) == [
+        ("bo", Role.OUTSIDER, "refused", "prepare"),
+        ("hr", Role.HR, "refused", "prepare"),
+    ]
 
 
 def test_the_round_export_is_on_each_records_trail(tmp_path, client, review, employee, manager):
@@ -372,7 +379,7 @@ def test_the_trail_page_costs_the_same_however_long_the_trail(
             :1
         ]
     )
-    move_to_manager(review, other_manager, "Ny organisering", hr_user)
+    move_to_manager(access_to(hr_user, review), other_manager, "Ny organisering")
     client.force_login(employee.user)
     with django_assert_max_num_queries(11):  # the same at 3 entries and at 60
         response = client.get(reverse("review_trail", args=[review.public_id]))

@@ -97,6 +97,8 @@ def autosave_input(context, field_id: str, value: str = "", oob: bool = False) -
     if oob:
         behaviour = ' hx-swap-oob="true"' + behaviour
     start = f'id="id-{field_id}" name="{field_id}"'
+    if context.get("readers"):
+        start += f' aria-describedby="readers-{field_id}"'
     if rows is None:
         return mark_safe(
             f'<input type="text" {start} value="{conditional_escape(value or "")}"'
@@ -129,9 +131,16 @@ def autosave_field(context, kind: str, key, label: str, value: str, version: int
             )
     input_ = autosave_input(context, field_id, value)
     field_id = conditional_escape(field_id)
+    readers = ""
+    if context.get("readers"):  # who will read it, said beside it (ReviewAccess.readers)
+        readers = (
+            f'<p class="readers" id="readers-{field_id}"><span class="readers__label">'
+            f"{conditional_escape(gettext('Who reads it:'))}</span>"
+            f" {conditional_escape(context['readers'])}</p>\n  "
+        )
     return mark_safe(
         f'<div class="autosave field" id="field-{field_id}">\n'
-        f'  <label for="id-{field_id}">{conditional_escape(label)}</label>\n  {input_}\n'
+        f'  <label for="id-{field_id}">{conditional_escape(label)}</label>\n  {readers}{input_}\n'
         f'  <div id="conflict-{field_id}">{note}</div>\n'
         f'  <span class="autosave__state" id="state-{field_id}"><input type="hidden"'
         f' name="{field_id}-version" value="{conditional_escape(version)}"></span>\n</div>'

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mus.pdf import pdf_response, render_pdf
+from mus.posted import whole_number
 from reviews import access, exports, heatmap, insight
 from reviews.models import Round
 
@@ -20,9 +21,10 @@ def _department(request: HttpRequest) -> int | None:
     value = request.GET.get("department", "")
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()):  # "²" and "٣" are digits to isdigit()
+    number = whole_number(value)
+    if number is None:
         raise Http404
-    return int(value)
+    return number
 
 
 def _unit_name(report: insight.TreeReport) -> str:

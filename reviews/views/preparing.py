@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,12 +15,11 @@ from django_htmx.http import reswap, retarget
 
 from competencies.wheel import render_wheel, wheel_summary
 from mus.posted import whole_number
-from reviews import access, preparation, progress
+from reviews import access, preparation, progress, trail
 from reviews.models import EditConflictError
 from reviews.views.common import run_write
 
 TEXT_FIELDS = ("answer-", "note-", "name-")
-PREPARATION_SHOWS = ("round__catalogue", "round__question_set", "employee__user")
 
 
 def _editing(review, review_access) -> dict:
@@ -42,26 +41,28 @@ def _wheel(sheet, editing: dict) -> str:
     )
 
 
+def previous_agreements(review, review_access):
+    """What was agreed at the employee's last MUS, to follow up on: a read of that review."""
+    if not review_access.can_see_previous_agreements:
+        return None
+    previous = progress.previous_agreements(review)
+    if previous is not None:
+        trail.opened_earlier(review_access, previous.review)
+    return previous
+
+
 def _page_context(review, review_access) -> dict:
     own = preparation.sheet_for(review, review_access.own_preparation)
-    other_party = review_access.other_party
-    other = None
-    if review_access.can_see_preparation(other_party):
-        theirs = review_access.preparations[other_party]
-        preparation.mark_seen(theirs)
-        other = preparation.sheet_for(review, theirs)
+    theirs = preparation.other_preparation_shown(review_access)
     editing = _editing(review, review_access)
     return editing | {
         "review": review,
         "access": review_access,
         "sheet": own,
-        "other": other,
+        "other": preparation.sheet_for(review, theirs) if theirs else None,
         "wheel": _wheel(own, editing),
-        "previous": (
-            progress.previous_agreements(review)
-            if review_access.can_see_previous_agreements
-            else None
-        ),
+        "previous": previous_agreements(review, review_access),
+        "readers": review_access.readers("preparation"),
     }
 
 
@@ -79,14 +80,12 @@ def _apply(review_access, name: str, value: str, version: str):
 
 @login_required
 def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    # The page names the employee, never the manager: not read with the review.
-    review, review_access = access.review_for_party(
-        request.user, public_id, related=PREPARATION_SHOWS
-    )
+    # The page names both: the employee, and the other who will read what one writes.
+    review, review_access = access.review_for_the_two(request.user, public_id)
     conflicts, errors = {}, []
     if request.method == "POST":
         if not review_access.can_prepare:
-            raise PermissionDenied
+            access.refuse(review_access, _("This preparation can no longer change."))
         for name, value in request.POST.items():
             try:
                 if name.startswith(TEXT_FIELDS) and not name.endswith("-version"):
@@ -139,6 +138,7 @@ def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "version": getattr(saved, counter),
         "saved": True,
         "replace_input": take_saved,  # the field shows the chosen text
+        "readers": take_saved,  # ... still described by who reads it, said beside it
         "value": value,
         "review": review,
         "access": review_access,

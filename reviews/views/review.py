@@ -10,12 +10,18 @@ from django.shortcuts import render
 
 from mus.pdf import pdf_response
 from reviews import access, record, trail
+from reviews.models import Goal
 
 
 @login_required
 def review_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = access.review_for_party(request.user, public_id)
     context = {"review": review, "access": review_access, "talk_states": access.TALK_STATES}
+    if review_access.follows_up_only:  # the talk was not theirs: what was agreed is here
+        context |= {
+            "agreed_goals": [goal for goal in review.goals.all() if goal.is_agreed],
+            "statuses": Goal.Status.choices,
+        }
     return render(request, "reviews/review_detail.html", context)
 
 

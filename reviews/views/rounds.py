@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,15 +144,16 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+    """HR gives a review to another manager, having read what that does (``Handover``)."""
     round_ = access.round_for_hr(request.user, pk)
-    review = access.review_for_hr(request.user, round_, public_id)
-    if not access.access_to(request.user, review).can_reassign:
-        raise PermissionDenied
-    form = MoveToManagerForm(request.POST or None, review=review)
+    review, hr_access = access.review_for_hr(request.user, round_, public_id)
+    if refusal := hr_access.reassign_refusal():
+        access.refuse(hr_access, refusal)
+    form = MoveToManagerForm(request.POST or None, access=hr_access)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_to_manager(
-                review, form.cleaned_data["manager"], form.cleaned_data["reason"], request.user
+                hr_access, form.cleaned_data["manager"], form.cleaned_data["reason"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -163,25 +164,35 @@ def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
                 % {"employee": review.employee, "manager": review.manager},
             )
             return redirect("round_detail", pk=pk)
-    return render(
-        request, "reviews/review_move.html", {"round": round_, "review": review, "form": form}
-    )
+    context = {
+        "round": round_,
+        "review": review,
+        "form": form,
+        "handover": services.handover(review).describe(),
+    }
+    return render(request, "reviews/review_move.html", context)
 
 
 @login_required
 def review_reopen(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
     """HR reopens a concluded review; the reason is recorded in its history."""
     round_ = access.round_for_hr(request.user, pk)
-    review = access.review_for_hr(request.user, round_, public_id)
+    review, hr_access = access.review_for_hr(request.user, round_, public_id)
+    if request.method == "POST" and hr_access.is_party:
+        access.refuse(hr_access, hr_access.reopen_refusal())
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            talk_service.reopen(review, form.cleaned_data["reason"], request.user)
+            talk_service.reopen(hr_access, form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The review is reopened."))
             return redirect("round_detail", pk=pk)
-    return render(
-        request, "reviews/review_reopen.html", {"round": round_, "review": review, "form": form}
-    )
+    context = {
+        "round": round_,
+        "review": review,
+        "form": form,
+        "refusal": hr_access.reopen_refusal(),
+    }
+    return render(request, "reviews/review_reopen.html", context)

@@ -22,6 +22,10 @@ from reviews.views.common import run_write
 def talk_time(request: HttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = access.review_to_schedule(request.user, public_id)
     form = TalkTimeForm(request.POST or None, review=review)
+    form.fields["place"].help_text = _("%(help)s Who reads it: %(readers)s") % {
+        "help": form.fields["place"].help_text,
+        "readers": review_access.readers("talk_place"),
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from competencies.wheel import render_wheel
 from mus.posted import whole_number
-from reviews import access, comparison
+from reviews import access, comparison, preparation
 from reviews import talk as talk_service
 from reviews.forms import GoalForm
 from reviews.models import Goal, Reflection
@@ -21,6 +21,7 @@ from reviews.views.common import run_write
 
 
 def _talk_context(review, review_access, goal_form=None) -> dict:
+    preparation.other_preparation_shown(review_access)  # its marks and notes, side by side
     rows = comparison.rows_for(review, review_access.preparations)
     chosen = {(f.competence_id, f.name) for f in review.focus_areas.all()}
     letters = comparison.symbols()
@@ -37,12 +38,16 @@ def _talk_context(review, review_access, goal_form=None) -> dict:
         "goals": list(review.goals.all()),
         "goal_form": goal_form or GoalForm(),
         "statuses": Goal.Status.choices,
+        "readers": {
+            text: review_access.readers(text)
+            for text in ("goal", "summary", "talk_notes", "disagreement")
+        },
     }
 
 
 @login_required
 def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    review, review_access = access.review_for_party(request.user, public_id)
+    review, review_access = access.review_for_the_two(request.user, public_id)
     if not review_access.can_see_comparison:  # the talk has not begun
         return redirect("review_detail", public_id=public_id)
     return render(request, "reviews/talk.html", _talk_context(review, review_access))
@@ -113,10 +118,15 @@ def goal_delete(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResp
 @login_required
 @require_POST
 def goal_status(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    """The goal's status through the year; back to the talk, or for a manager who took the
+    review over after it, to the review's page, where they follow it up."""
+    review, review_access = access.review_for_party(request.user, public_id)
+    goal = get_object_or_404(Goal, pk=goal_id, review=review)
     status = request.POST.get("status", "")
-    return _goal_write(
-        request, public_id, goal_id, lambda a, goal: talk_service.set_goal_status(a, goal, status)
-    )
+    run_write(request, lambda: talk_service.set_goal_status(review_access, goal, status))
+    if review_access.follows_up_only:
+        return redirect("review_detail", public_id=public_id)
+    return redirect("talk", public_id=public_id)
 
 
 @login_required
@@ -149,7 +159,7 @@ def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Refleksioner efter MUS: one's own points to hold on to, private unless shared."""
-    review, review_access = access.review_for_party(request.user, public_id)
+    review, review_access = access.review_for_the_two(request.user, public_id)
     conflicts = {}
     if request.method == "POST":
         texts = {
@@ -165,12 +175,9 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if not conflicts:
                 messages.success(request, _("Your reflections are saved."))
                 return redirect("reflection", public_id=public_id)
-    own = Reflection.objects.filter(review=review, party=review_access.party).first()
-    others = [
-        r
-        for r in Reflection.objects.filter(review=review).exclude(party=review_access.party)
-        if review_access.can_see_reflection(r)
-    ]
+    reflections = [r for r in review.reflections.all() if review_access.can_see_reflection(r)]
+    own = next((r for r in reflections if r.author_id == review_access.person.pk), None)
+    others = [r for r in reflections if r is not own]
     return render(
         request,
         "reviews/reflection.html",
@@ -180,8 +187,9 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "own": own,
             "fields": _reflection_fields(own, conflicts),
             "others": [(r, _reflection_fields(r, {})) for r in others],
-            "editable": review_access.can_talk and not (own and own.shared_at),
+            "editable": review_access.can_reflect and not (own and own.shared_at),
             "conflicts": conflicts,
+            "readers": review_access.readers("reflection"),
         },
     )
 

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from reviews.access import access_to
 from reviews.services import move_to_manager
 from tests.browser.conftest import WIDTHS, assert_accessible, log_in, screenshot
 from tests.conftest import make_person
@@ -23,7 +24,7 @@ def test_the_employee_sees_who_has_opened_their_mus(page, live_server, review, m
         with page.expect_response(lambda response: "/prepare/text/" in response.url):
             page.locator("textarea").first.fill(text)
     lars = make_person("lars", review.employee.department, first_name="Lars", last_name="Lund")
-    move_to_manager(review, lars, "Ny organisering", hr_user)
+    move_to_manager(access_to(hr_user, review), lars, "Ny organisering")
 
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Hvem har åbnet min MUS").click()

@@ -30,7 +30,17 @@ from competencies.models import Catalogue, QuestionSet
 from competencies.wheel import Level
 from mus.models import HR_GROUP, Department, Person, User
 from mus.roles import sync_hr_group
-from reviews.models import Answer, FocusArea, Goal, Mark, Party, Preparation, Review, Round
+from reviews.models import (
+    TALK_STATES,
+    Answer,
+    FocusArea,
+    Goal,
+    Mark,
+    Party,
+    Preparation,
+    Review,
+    Round,
+)
 from reviews.models import State as S
 
 PASSWORD = "mus-scale"
@@ -360,6 +370,7 @@ class Command(BaseCommand):
                         employee=person,
                         manager_id=person.manager_id,
                         state=state,
+                        talk_manager_id=person.manager_id if state in TALK_STATES else None,
                         state_changed_at=self.now,
                         summary=SUMMARY if state in HELD else "",
                         talk_notes=NOTES[0] if state in HELD else "",
@@ -376,12 +387,24 @@ class Command(BaseCommand):
         preparations = []
         for review in reviews:
             if review.state == S.PREPARING:
-                preparations.append(Preparation(review=review, party=Party.EMPLOYEE))
+                preparations.append(
+                    Preparation(review=review, party=Party.EMPLOYEE, author_id=review.employee_id)
+                )
             elif review.state in PREPARED:
                 seen = self.now if review.state != S.SHARED else None
-                for party in (Party.EMPLOYEE, Party.MANAGER):
+                for party, author in (
+                    (Party.EMPLOYEE, review.employee_id),
+                    (Party.MANAGER, review.manager_id),
+                ):
                     preparations.append(
-                        Preparation(review=review, party=party, shared_at=self.now, seen_at=seen)
+                        Preparation(
+                            review=review,
+                            party=party,
+                            author_id=author,
+                            shared_at=self.now,
+                            seen_at=seen,
+                            saw_other_at=seen,
+                        )
                     )
         preparations = Preparation.objects.bulk_create(preparations, batch_size=BATCH)
         marks, answers = [], []
