@@ -9,6 +9,9 @@ admin.site.site_header = _("MUS administration")
 admin.site.site_title = _("MUS administration")
 admin.site.index_title = _("Catalogue, organisation and rounds")
 
+# A database that cannot be reached answers 503 with Retry-After, not 500.
+handler500 = "mus.views.server_error"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
