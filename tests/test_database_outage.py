@@ -7,6 +7,9 @@ session, read through request.user in the locale middleware before any view, and
 session middleware fails again on the way out; for the login, axes' check in the view.
 """
 
+import socket
+import threading
+import time
 from unittest import mock
 
 import psycopg
@@ -183,3 +186,27 @@ def test_a_connection_the_database_dropped_is_replaced_before_the_next_request(c
         assert dashboard() == 200
         assert connection.connection.info.backend_pid != pid
     connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_host_that_does_not_answer_is_a_503_within_seconds(calm_client, employee):
+    """Not refused, just silent (a host gone from the network): connect_timeout ends the
+    wait, for the session's read and for the session middleware's second try."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a database reached over the network: PostgreSQL")
+    timeout = connection.settings_dict["OPTIONS"]["connect_timeout"]
+    calm_client.force_login(employee.user)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes the handshake; nothing ever answers
+        # Without a timeout the wait would never end: closing the socket ends it, too late.
+        threading.Timer(4 * timeout, silent.close).start()
+        elsewhere = {"HOST": "127.0.0.1", "PORT": str(silent.getsockname()[1])}
+        with mock.patch.dict(connection.settings_dict, elsewhere):
+            connection.close()
+            started = time.monotonic()
+            response = calm_client.get(reverse("dashboard"))
+            took = time.monotonic() - started
+    connection.close()
+    assert_calm_503(response, "a silent database host")
+    assert took < 2 * timeout + 3
