@@ -3,6 +3,7 @@ import sys
 import psycopg
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -65,18 +66,23 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"))
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: Django's 500 page, or a calm 503 while the database cannot be reached.
+def _database_unreachable(error: BaseException | None) -> bool:
+    """Whether the error, or one it was raised from or while handling, is the database
+    out of reach."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DATABASE_UNREACHABLE):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
-    Django sends every exception raised anywhere in the middleware chain or a view here,
-    while it handles it (so ``sys.exc_info()`` names it): also a failure inside the
-    session or authentication middleware, which read the database before any view runs.
-    The 503 page reads nothing from the database, neither the user nor the session: the
-    language is the one the request already chose, or the cookie's, or Danish.
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page, read from nothing but the request: no user, no session, no database.
+
+    The language is the one the request already chose, or the cookie's, or Danish.
     """
-    error = sys.exc_info()[1]
-    if not isinstance(error, DATABASE_UNREACHABLE):
-        return defaults.server_error(request)
     language = getattr(request, "LANGUAGE_CODE", None) or request.COOKIES.get(
         settings.LANGUAGE_COOKIE_NAME
     )
@@ -90,3 +96,27 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: Django's 500 page, or a calm 503 while the database cannot be reached.
+
+    Django sends every exception raised anywhere in the middleware chain or a view here,
+    while it handles it (so ``sys.exc_info()`` names it): also a failure inside the
+    session or authentication middleware, which read the database before any view runs.
+    """
+    if _database_unreachable(sys.exc_info()[1]):
+        return _unavailable(request)
+    return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: Django's 400 page, or the 503 page when the database went away after
+    the view had answered and the session could not be saved.
+
+    Django reports a session save that failed as SessionInterrupted, a 400, as it would a
+    session someone ended meanwhile (logging out in another tab): that stays a 400.
+    """
+    if isinstance(exception, SessionInterrupted) and _database_unreachable(exception):
+        return _unavailable(request)
+    return defaults.bad_request(request, exception)

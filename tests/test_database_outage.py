@@ -14,8 +14,10 @@ from unittest import mock
 
 import psycopg
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -27,15 +29,22 @@ from tests.test_headers import assert_not_stored, assert_security_headers
 pytestmark = pytest.mark.django_db
 
 HEADING = "MUS er utilgængelig et øjeblik"
-SHUTTING_DOWN = OperationalError(
-    'connection failed: connection to server at "127.0.0.1", port 5432 failed: '
-    "FATAL:  the database system is shutting down"
-)
 
 
-def unreachable(error: Exception = SHUTTING_DOWN):
-    """The database cannot be reached: every connection attempt fails with ``error``."""
-    return mock.patch.object(connections["default"], "ensure_connection", side_effect=error)
+def shutting_down() -> OperationalError:
+    return OperationalError(
+        'connection failed: connection to server at "127.0.0.1", port 5432 failed: '
+        "FATAL:  the database system is shutting down"
+    )
+
+
+def unreachable(error=shutting_down):
+    """The database cannot be reached: every connection attempt fails with a new ``error()``."""
+
+    def refuse(*args, **kwargs):
+        raise error()
+
+    return mock.patch.object(connections["default"], "ensure_connection", side_effect=refuse)
 
 
 def assert_calm_503(response, what: str):
@@ -92,10 +101,10 @@ def test_every_kind_of_request_gets_the_503_page(calm_client, review, employee):
 @pytest.mark.parametrize(
     "error",
     [
-        SHUTTING_DOWN,
-        InterfaceError("connection already closed"),
+        shutting_down,
+        lambda: InterfaceError("connection already closed"),
         # psycopg's own, should one ever escape Django's wrapping of it.
-        psycopg.OperationalError("server closed the connection unexpectedly"),
+        lambda: psycopg.OperationalError("server closed the connection unexpectedly"),
     ],
     ids=["OperationalError", "InterfaceError", "psycopg's OperationalError"],
 )
@@ -103,7 +112,37 @@ def test_each_error_of_an_unreachable_database_is_a_503(calm_client, employee, e
     calm_client.force_login(employee.user)
     with unreachable(error):
         response = calm_client.get(reverse("dashboard"))
-    assert_calm_503(response, type(error).__name__)
+    assert_calm_503(response, type(error()).__name__)
+
+
+def test_the_database_gone_after_the_view_answered_is_a_503_too(calm_client, review, employee):
+    """The view has answered; then saving the session fails. Django reports that as
+    SessionInterrupted, a 400 ("Bad request"), as for a session ended meanwhile."""
+    calm_client.force_login(employee.user)
+
+    def session_save_fails(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "django_session" in sql:
+            raise shutting_down()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(session_save_fails):
+        response = calm_client.get(reverse("review_detail", args=[review.public_id]))
+    assert_calm_503(response, "the session's save")
+
+
+def test_a_session_ended_meanwhile_is_still_a_400():
+    """Logged out in another tab while this request ran: Django's SessionInterrupted."""
+    try:
+        try:
+            raise DatabaseError("Forced update did not affect any rows.")
+        except DatabaseError:
+            raise UpdateError from None
+    except UpdateError as update:
+        interrupted = SessionInterrupted("The request's session was deleted.")
+        interrupted.__context__ = update
+    response = views.bad_request(RequestFactory().get("/"), interrupted)
+    assert response.status_code == 400
+    assert "Retry-After" not in response
 
 
 def test_the_next_request_after_the_outage_works_and_the_user_is_still_logged_in(
@@ -143,7 +182,7 @@ def test_the_503_page_reads_neither_user_nor_session_nor_database(django_assert_
     request.user = request.session = Untouchable()
     with django_assert_num_queries(0):
         try:
-            raise SHUTTING_DOWN
+            raise shutting_down()
         except OperationalError:
             response = views.server_error(request)
     assert response.status_code == 503
