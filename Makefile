@@ -24,6 +24,7 @@ help:
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make worker send e-mail: run the task worker (console e-mail in development)"
 	@echo "make lint   ruff"
+	@echo "make audit  the installed dependencies against known vulnerabilities (pip-audit)"
 	@echo "make pageweight   axe on every page, then the bytes of each page"
 	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
 	@echo "make loadtest   50 simulated users for 60 s against gunicorn + PostgreSQL, with faults"
@@ -81,6 +82,12 @@ test: $(VENV)/.installed messages
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Fails on a known vulnerability that an upgrade fixes; one without a fix is reported.
+# AUDIT_STRICT=1 also fails when the vulnerability service could not audit a package.
+.PHONY: audit
+audit: $(VENV)/.installed
+	$(BIN)/python -m mus.audit
 
 # After changing UI text: refresh the Danish catalogue, translate the new entries, commit.
 .PHONY: translations

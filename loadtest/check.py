@@ -1,5 +1,10 @@
-"""The figures of a load test run, and the check that no acknowledged save was lost."""
+"""The figures of a load test run, and its checks: no acknowledged save lost, no 500.
 
+While PostgreSQL restarts MUS answers 503 with Retry-After by design (mus.views.server_error):
+a 503 then is expected, a 503 at any other time is not, and a 500 never is.
+"""
+
+import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -14,7 +19,19 @@ class Request:
 
     @property
     def failed(self) -> bool:
+        """No answer, or any answer from the 500s, 503 included."""
         return self.status == 0 or self.status >= 500
+
+    @property
+    def error(self) -> bool:
+        """A server error: any answer from the 500s but 503, "try again in a moment"."""
+        return self.status >= 500 and self.status != 503
+
+
+# The name run.py gives the window in which PostgreSQL restarts.
+DATABASE_RESTART = "the database restart"
+# A request that started this long before a fault or after it may still meet it.
+BEFORE, AFTER = 1.0, 5.0
 
 
 @dataclass
@@ -36,32 +53,58 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     return {"p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
 
 
+def _within(request: Request, window: tuple[float, float]) -> bool:
+    start, end = window
+    return start - BEFORE <= request.at <= end + AFTER
+
+
+def _kinds_of_failure(requests: list[Request]) -> str:
+    return (
+        f"500: {sum(r.error for r in requests)}, 503: {sum(r.status == 503 for r in requests)}, "
+        f"no answer: {sum(r.status == 0 for r in requests)}"
+    )
+
+
+def unexpected(requests: list[Request], windows: dict[str, tuple[float, float]]) -> list[Request]:
+    """The answers that fail the run: any server error but 503, and a 503 outside the
+    database restart (nothing else makes the database unreachable)."""
+    restart = windows.get(DATABASE_RESTART, (math.inf, -math.inf))
+    return [r for r in requests if r.error or (r.status == 503 and not _within(r, restart))]
+
+
 def summary(requests: list[Request], windows: dict[str, tuple[float, float]]) -> str:
-    """A table per kind of request, the totals, and the failures around each fault."""
-    lines = [f"{'request':<22}{'count':>8}{'failed':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"]
+    """A table per kind of request, the totals, and the failures around each fault.
+
+    "500" counts every server error but 503, which has its own column.
+    """
+    lines = [
+        f"{'request':<22}{'count':>8}{'500':>6}{'503':>6}{'no answer':>11}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    ]
     by_kind = defaultdict(list)
     for request in requests:
         by_kind[request.kind].append(request)
     for kind, group in [*sorted(by_kind.items()), ("all", requests)]:
         figures = percentiles([r.seconds for r in group])
-        failed = sum(r.failed for r in group)
         lines.append(
-            f"{kind:<22}{len(group):>8}{failed:>8}"
+            f"{kind:<22}{len(group):>8}{sum(r.error for r in group):>6}"
+            f"{sum(r.status == 503 for r in group):>6}{sum(r.status == 0 for r in group):>11}"
             f"{figures['p50']:>9.0f}{figures['p95']:>9.0f}{figures['p99']:>9.0f}"
         )
     statuses = Counter(r.status for r in requests)
     lines.append(
         "answers: " + ", ".join(f"{s or 'no answer'}: {n}" for s, n in sorted(statuses.items()))
     )
-    for name, (start, end) in windows.items():
-        failed = [r for r in requests if r.failed and start - 1 <= r.at <= end + 5]
-        lines.append(f"failed within {name} ({start:.1f}–{end:.1f} s, +5 s): {len(failed)}")
+    for name, window in windows.items():
+        failed = [r for r in requests if r.failed and _within(r, window)]
+        lines.append(
+            f"failed within {name} ({window[0]:.1f}–{window[1]:.1f} s, +{AFTER:.0f} s): "
+            f"{len(failed)} ({_kinds_of_failure(failed)})"
+        )
     elsewhere = [
-        r
-        for r in requests
-        if r.failed and not any(s - 1 <= r.at <= e + 5 for s, e in windows.values())
+        r for r in requests if r.failed and not any(_within(r, w) for w in windows.values())
     ]
-    lines.append(f"failed outside the faults: {len(elsewhere)}")
+    lines.append(f"failed outside the faults: {len(elsewhere)} ({_kinds_of_failure(elsewhere)})")
     by_second = Counter(int(r.at) for r in requests if r.failed)
     lines.append(
         "failures by second of starting: "

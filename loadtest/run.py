@@ -9,8 +9,10 @@
    Logins happen before the clock starts: they are the users arriving, not the load.
 4. At 20 s one gunicorn worker is killed (SIGKILL; the master starts another); at 35 s
    PostgreSQL is restarted (pg_ctl restart -m fast).
-5. The figures: requests, failures, p50/p95/p99 per kind; then every save the server
-   acknowledged is looked up in the database.
+5. The figures: requests, 500s, 503s and no answers, p50/p95/p99 per kind; then every
+   save the server acknowledged is looked up in the database. The run fails on a lost
+   save, on any 500, and on a 503 outside the database restart (during it, MUS answers
+   503 with Retry-After by design).
 6. Everything is stopped and the folder removed, whatever happened.
 
 Run as root (initdb runs as postgres through runuser). Loopback only; it stops by itself.
@@ -27,12 +29,13 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import psycopg
 
 from loadtest import users
-from loadtest.check import lost_saves, summary
+from loadtest.check import DATABASE_RESTART, lost_saves, summary, unexpected
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -43,6 +46,8 @@ DURATION = 60.0
 KILL_WORKER_AT = 20.0
 RESTART_DATABASE_AT = 35.0
 DATABASE = "mus_load"
+# How Django's log names a request that ended in a 500, and one that ended in a 503.
+LOGGED = ("Internal Server Error:", "Service Unavailable:")
 
 
 def log(message: str) -> None:
@@ -198,7 +203,7 @@ def faults(gunicorn: subprocess.Popen, cluster: Cluster, started: float, windows
     begin = time.monotonic() - started
     cluster.pg_ctl("restart", "-m", "fast")
     end = time.monotonic() - started
-    windows["the database restart"] = (begin, end)
+    windows[DATABASE_RESTART] = (begin, end)
     log(f"{begin:5.1f} s: PostgreSQL restarted (pg_ctl restart -m fast), up again at {end:.1f} s")
 
 
@@ -285,10 +290,17 @@ def _run(folder, cluster, app_log) -> int:
         print(f"throughput: {len(journal.requests) / took:.1f} requests/s")
         for kind, status, body in journal.refusals[:5]:
             print(f"  refused: {kind} {status}: {body}")
-        errors = [
-            line for line in (folder / "app.log").read_text().splitlines() if "Error:" in line
-        ]
-        print(f"server log: {len(errors)} error lines, e.g. {sorted(set(errors))[:3]}")
+        server_log = (folder / "app.log").read_text().splitlines()
+        logged = Counter(line.split(":")[0] for line in server_log if line.startswith(LOGGED))
+        errors = sorted({line for line in server_log if "Error:" in line})
+        print(
+            f"server log: {logged['Internal Server Error']} × Internal Server Error, "
+            f"{logged['Service Unavailable']} × Service Unavailable; e.g. {errors[:3]}"
+        )
+        wrong = unexpected(journal.requests, windows)
+        print(f"unexpected answers (any 500, a 503 outside the database restart): {len(wrong)}")
+        for request in wrong[:10]:
+            print(f"  {request.status} {request.kind} at {request.at:.1f} s")
         acknowledged = [s for s in journal.saves if s.acknowledged]
         lost = lost_saves(journal.saves, stored_values(cluster))
         print(
@@ -300,7 +312,7 @@ def _run(folder, cluster, app_log) -> int:
                 f"  LOST {save.user} {save.field} v{save.version}: {save.value!r} "
                 f"(database: {value!r} v{version})"
             )
-        return 1 if lost else 0
+        return 1 if lost or wrong else 0
     finally:
         if gunicorn and gunicorn.poll() is None:
             gunicorn.kill()

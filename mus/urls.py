@@ -9,6 +9,10 @@ admin.site.site_header = _("MUS administration")
 admin.site.site_title = _("MUS administration")
 admin.site.index_title = _("Catalogue, organisation and rounds")
 
+# A database that cannot be reached answers 503 with Retry-After, not 500 (nor 400).
+handler500 = "mus.views.server_error"
+handler400 = "mus.views.bad_request"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

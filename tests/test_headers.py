@@ -4,6 +4,7 @@ The URLs come from the URL resolver (tests/sweep.py): a new URL without an entry
 VISITS fails the sweep. Each is requested as someone who gets the real thing (a page,
 an htmx fragment, a PDF), and the headers that go out are checked, together with the
 HTML itself: no inline style, no inline handler, no script or style without the nonce.
+Every response but a static file must also be kept by no cache (no-store, private).
 """
 
 import datetime
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from competencies.models import Question
@@ -135,6 +137,13 @@ def assert_security_headers(response, what: str):
         assert_no_inline_code(response.content.decode(), nonce, what)
 
 
+def assert_not_stored(response, what: str):
+    """No browser or proxy may keep a copy: Back after logging out must ask the server."""
+    directives = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",")}
+    assert {"no-store", "private"} <= directives, (what, response.get("Cache-Control"))
+    assert "public" not in directives, what
+
+
 INLINE = [
     (re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I), "a style attribute"),
     (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "an inline event handler"),
@@ -220,6 +229,7 @@ def test_every_page_type_sends_the_security_headers(client, world):
         response = sweeper.request(name, visit)
         assert response.status_code == visit.status, (name, response.status_code)
         assert_security_headers(response, name)
+        assert_not_stored(response, name)
 
 
 def test_pdfs_go_out_with_the_headers_too(client, world):
@@ -239,6 +249,32 @@ def test_error_pages_send_the_headers(client, world):
     assert failed.status_code == 500
     for response, what in [(not_found, "404"), (forbidden, "403"), (failed, "500")]:
         assert_security_headers(response, what)
+        assert_not_stored(response, what)
+
+
+def test_answers_of_the_middleware_are_not_stored_either(client, world, settings):
+    # Not from a view: the login redirect, a refused CSRF token, the lockout, the HTTPS
+    # redirect. Each passes back through NoStoreMiddleware, first in the chain.
+    confidential = reverse("prepare", args=[world["open"].public_id])
+    to_login = client.get(confidential)
+    assert to_login.status_code == 302 and to_login["Location"].startswith("/login/")
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(world["colleague"])
+    refused = csrf_client.post(confidential + "share/")
+    assert refused.status_code == 403
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = client.post(reverse("login"), {"username": "anne", "password": "wrong"})
+    assert locked.status_code == 429
+    settings.SECURE_SSL_REDIRECT = True
+    to_https = Client().get(reverse("login"))
+    assert to_https.status_code == 301 and to_https["Location"].startswith("https://")
+    for response, what in [
+        (to_login, "login redirect"),
+        (refused, "CSRF refusal"),
+        (locked, "lockout"),
+        (to_https, "HTTPS redirect"),
+    ]:
+        assert_not_stored(response, what)
 
 
 def test_static_files_send_the_headers(client, settings):
@@ -247,6 +283,8 @@ def test_static_files_send_the_headers(client, settings):
     response = client.get("/static/css/mus.css")
     assert response.status_code == 200
     assert_security_headers(response, "static file")
+    # The same for everyone: a browser may keep it.
+    assert "no-store" not in response.get("Cache-Control", "")
 
 
 def test_django_admin_sends_the_headers_and_no_inline_code(client, superuser):
@@ -255,8 +293,11 @@ def test_django_admin_sends_the_headers_and_no_inline_code(client, superuser):
         response = client.get(url)
         assert response.status_code in (200, 403), url
         assert_security_headers(response, url)
+        assert_not_stored(response, url)
     client.logout()
-    assert_security_headers(client.get(reverse("admin:login")), "admin login")
+    login = client.get(reverse("admin:login"))
+    assert_security_headers(login, "admin login")
+    assert_not_stored(login, "admin login")
 
 
 def test_cookies_are_secure_and_http_only_in_production(client, employee, settings):

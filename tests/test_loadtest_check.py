@@ -1,6 +1,14 @@
 """The load test's own arithmetic (make loadtest itself runs outside the suite)."""
 
-from loadtest.check import Request, Save, lost_saves, percentiles, summary
+from loadtest.check import (
+    DATABASE_RESTART,
+    Request,
+    Save,
+    lost_saves,
+    percentiles,
+    summary,
+    unexpected,
+)
 
 PAGE = "/reviews/x/prepare/"
 
@@ -33,8 +41,40 @@ def test_the_summary_counts_failures_around_each_fault():
     requests = [
         Request("autosave", 10.0, 0.1, 200),
         Request("autosave", 35.5, 0.1, 500),
+        Request("autosave", 35.6, 0.1, 503),
+        Request("autosave", 36.0, 0.1, 503),
         Request("autosave", 50.0, 0.1, 0),
     ]
-    text = summary(requests, {"the database restart": (35.0, 36.0)})
-    assert "failed within the database restart (35.0–36.0 s, +5 s): 1" in text
-    assert "failed outside the faults: 1" in text
+    text = summary(requests, {DATABASE_RESTART: (35.0, 36.0)})
+    assert (
+        "failed within the database restart (35.0–36.0 s, +5 s): 3 (500: 1, 503: 2, no answer: 0)"
+        in text
+    )
+    assert "failed outside the faults: 1 (500: 0, 503: 0, no answer: 1)" in text
+    # Per kind, 500s and 503s in columns of their own: count, 500, 503, no answer.
+    assert "autosave" in text.splitlines()[1]
+    assert text.splitlines()[1].split()[1:5] == ["5", "1", "2", "1"]
+
+
+RESTART = {"the worker kill": (20.0, 20.0), DATABASE_RESTART: (35.0, 35.4)}
+
+
+def test_a_503_while_the_database_restarts_is_expected():
+    requests = [Request("autosave", 34.5, 0.1, 503), Request("dashboard", 40.0, 0.1, 503)]
+    assert unexpected(requests, RESTART) == []
+
+
+def test_a_500_fails_the_run_whenever_it_happens():
+    requests = [Request("autosave", 35.1, 0.1, 500), Request("dashboard", 50.0, 0.1, 502)]
+    assert unexpected(requests, RESTART) == requests
+
+
+def test_a_503_outside_the_database_restart_fails_the_run():
+    requests = [Request("autosave", 10.0, 0.1, 503), Request("autosave", 21.0, 0.1, 503)]
+    assert unexpected(requests, RESTART) == requests
+    assert unexpected(requests, {}) == requests
+
+
+def test_no_answer_while_a_worker_is_killed_is_reported_but_does_not_fail_the_run():
+    requests = [Request("autosave", 20.1, 0.1, 0), Request("autosave", 10.0, 0.1, 200)]
+    assert unexpected(requests, RESTART) == []

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views import defaults
 from playwright.sync_api import expect
 
+from mus import views
 from mus.management.commands.seed_demo import DEMO_PASSWORD
 from reviews.models import Answer
 from tests.browser.conftest import assert_accessible, log_in, page_weight, write_weights
@@ -101,6 +103,18 @@ def server_error(page, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Noget gik galt")
 
 
+def database_unreachable(page, world):
+    """The 503 page exactly as the handler renders it while the database cannot be reached."""
+    try:
+        raise OperationalError("the database system is shutting down")
+    except OperationalError:
+        html = views.server_error(RequestFactory().get("/nede/")).content
+    origin = page.url.split("/login/")[0]
+    page.route(f"{origin}/nede/", lambda route: route.fulfill(status=503, body=html))
+    page.goto(f"{origin}/nede/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("MUS er utilgængelig et øjeblik")
+
+
 def wrong_reminder_days(page, world):
     """A reminder schedule that is not a list of days: the round page with the error."""
     page.locator("#id_reminder_days_before").fill("snart")
@@ -127,6 +141,7 @@ ANONYMOUS = [
     Visit("login", state="400", act=too_many_fields),
     Visit("login", state="403 expired form (CSRF)", act=expired_form),
     Visit("login", state="500", act=server_error),
+    Visit("login", state="503 database unreachable", act=database_unreachable),
 ]
 
 PAGES: dict[str, list[Visit]] = {
