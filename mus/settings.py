@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mus.account_events.AccountEventMiddleware",  # after auth: who acts on a login
     "mus.middleware.DanishByDefaultLocaleMiddleware",  # after auth: the user's own choice
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

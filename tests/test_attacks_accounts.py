@@ -20,6 +20,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 
 from competencies.models import Catalogue, QuestionSet
 from mus.models import HR_GROUP, Person, User
@@ -219,7 +220,8 @@ class TestHRCannotBecomeAnyone:
 
         page = messages_after(client, response)
         for user in targets:
-            assert f"{user.get_full_name() or user.username} {REMOVAL_REFUSED}" in page
+            # (The admin writes a message with a capital letter first: "Root blev ...".)
+            assert f"{capfirst(user.get_full_name() or user.username)} {REMOVAL_REFUSED}" in page
             assert snapshot(user) == before[user.pk]
         # The ordinary person among them was removed: the action itself still works.
         assert User.objects.get(pk=colleague.user_id).removed_at is not None
