@@ -3,8 +3,9 @@
 - a superuser logs in: Django's user_logged_in;
 - someone sets another person's password: the admin's password form calls
   ``password_set_by_someone_else`` (the only page where one can);
-- a login is made or unmade superuser, activated or deactivated: the User's pre- and
-  post-save signals compare with the stored row, whatever code saves it;
+- a login is made or unmade superuser, activated or deactivated, or its username or
+  e-mail changes: the User's pre- and post-save signals compare with the stored row,
+  whatever code saves it;
 - a login joins or leaves a group, or is given or loses a right: m2m_changed.
 
 Who acted, and from which address, is the request being answered: AccountEventMiddleware
@@ -69,32 +70,38 @@ def password_set_by_someone_else(request: HttpRequest, user: User) -> None:
     transaction.on_commit(partial(tell_password_set.enqueue, user.pk, request.user.pk), robust=True)
 
 
-# Flags whose change is recorded, and what each change is called: (field, when on, when off).
-FLAGS = [
+# What of a login is watched, and what each change is called: (field, when it becomes
+# true, when it becomes false). The username and e-mail are what a person is found by (and
+# told at): an administrator who changed one, then set the password, would have handed the
+# login to someone else unseen. Their values are not kept, so that a removed person's
+# anonymised login stays anonymous.
+WATCHED = [
     ("is_superuser", Kind.MADE_SUPERUSER, Kind.NO_LONGER_SUPERUSER),
     ("is_active", Kind.ACTIVATED, Kind.DEACTIVATED),
+    ("username", Kind.USERNAME_CHANGED, Kind.USERNAME_CHANGED),
+    ("email", Kind.EMAIL_CHANGED, Kind.EMAIL_CHANGED),
 ]
+# What a new login starts with that is not news.
+ORDINARY_START = {"is_superuser": False, "is_active": True}
 
 
-def _flags_before(sender, instance: User, update_fields=None, **kwargs):
-    names = [name for name, _on, _off in FLAGS]
+def _before_save(sender, instance: User, update_fields=None, **kwargs):
+    if instance._state.adding:
+        instance._account_before = ORDINARY_START
+        return
+    names = [name for name, _true, _false in WATCHED]
     if update_fields is not None:
         names = [name for name in names if name in update_fields]
-    stored = None
-    if names and not instance._state.adding:
-        # A save that cannot touch the flags (a login's last_login) costs no query.
-        stored = User.objects.filter(pk=instance.pk).values(*names).first()
-    if stored is None and instance._state.adding:
-        # A new login: only what it starts with beyond the ordinary is news.
-        stored = {"is_superuser": False, "is_active": True}
-    instance._account_flags_before = stored or {}
+    # A save that touches none of them (a login's last_login) costs no query.
+    stored = User.objects.filter(pk=instance.pk).values(*names).first() if names else None
+    instance._account_before = stored or {}
 
 
-def _flags_after(sender, instance: User, **kwargs):
-    before = instance.__dict__.pop("_account_flags_before", {})
-    for name, on, off in FLAGS:
+def _after_save(sender, instance: User, **kwargs):
+    before = instance.__dict__.pop("_account_before", {})
+    for name, becomes_true, becomes_false in WATCHED:
         if name in before and before[name] != getattr(instance, name):
-            record(on if getattr(instance, name) else off, instance)
+            record(becomes_true if getattr(instance, name) else becomes_false, instance)
 
 
 def _memberships_changed(sender, instance, action, reverse, model, pk_set, *, field, on, off, **kw):
@@ -124,8 +131,8 @@ def connect() -> None:
     from django.contrib.auth.signals import user_logged_in
 
     user_logged_in.connect(superuser_logged_in, dispatch_uid="mus.account_events.login")
-    pre_save.connect(_flags_before, sender=User, dispatch_uid="mus.account_events.before")
-    post_save.connect(_flags_after, sender=User, dispatch_uid="mus.account_events.after")
+    pre_save.connect(_before_save, sender=User, dispatch_uid="mus.account_events.before")
+    post_save.connect(_after_save, sender=User, dispatch_uid="mus.account_events.after")
     for field, on, off in [
         ("groups", Kind.ADDED_TO_GROUP, Kind.REMOVED_FROM_GROUP),
         ("user_permissions", Kind.GIVEN_RIGHT, Kind.RIGHT_TAKEN),

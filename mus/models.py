@@ -189,6 +189,8 @@ class AccountEvent(models.Model):
         RIGHT_TAKEN = "right_taken", _("A right taken away")
         ACTIVATED = "activated", _("Login activated")
         DEACTIVATED = "deactivated", _("Login deactivated")
+        USERNAME_CHANGED = "username", _("Username changed")
+        EMAIL_CHANGED = "email", _("E-mail address changed")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # None: no one logged in did it (a command on the server, such as createsuperuser).

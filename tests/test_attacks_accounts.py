@@ -540,7 +540,11 @@ class TestSuperuserIsRecorded:
         stored = AccountEvent.objects.get(pk=event.pk)
         assert stored.kind == AccountEvent.Kind.SUPERUSER_LOGGED_IN
 
-    def test_the_superuser_still_manages_an_hr_members_login(self, client, superuser, other_hr):
+    def test_the_superuser_still_manages_an_hr_members_login_recorded(
+        self, client, superuser, other_hr
+    ):
+        from mus.models import AccountEvent
+
         client.force_login(superuser)
         data = form_data(client.get(change_url(other_hr)))
         joined = data.pop("date_joined")
@@ -555,6 +559,13 @@ class TestSuperuserIsRecorded:
             "henrik.holm",
             "henrik.holm@kommune.example.dk",
         )
+        # Who a login is found by and told at changed: recorded, without the values (a
+        # removed person's anonymised login stays anonymous).
+        events = AccountEvent.objects.filter(subject=other_hr, actor=superuser)
+        assert sorted(events.values_list("kind", "detail")) == [
+            (AccountEvent.Kind.EMAIL_CHANGED, ""),
+            (AccountEvent.Kind.USERNAME_CHANGED, ""),
+        ]
 
 
 # Any code that saves a round ------------------------------------------------------------

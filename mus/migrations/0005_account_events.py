@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('kind', models.CharField(choices=[('superuser_login', 'A superuser logged in'), ('password_set', 'Password set by someone else'), ('superuser_on', 'Made superuser'), ('superuser_off', 'No longer superuser'), ('group_added', 'Added to a group'), ('group_removed', 'Removed from a group'), ('right_given', 'Given a right'), ('right_taken', 'A right taken away'), ('activated', 'Login activated'), ('deactivated', 'Login deactivated')], max_length=20, verbose_name='what')),
+                ('kind', models.CharField(choices=[('superuser_login', 'A superuser logged in'), ('password_set', 'Password set by someone else'), ('superuser_on', 'Made superuser'), ('superuser_off', 'No longer superuser'), ('group_added', 'Added to a group'), ('group_removed', 'Removed from a group'), ('right_given', 'Given a right'), ('right_taken', 'A right taken away'), ('activated', 'Login activated'), ('deactivated', 'Login deactivated'), ('username', 'Username changed'), ('email', 'E-mail address changed')], max_length=20, verbose_name='what')),
                 ('detail', models.CharField(blank=True, max_length=300, verbose_name='which')),
                 ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='from address')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who acted')),
