@@ -90,9 +90,9 @@ class Round(models.Model):
     )
 
     # What the reviews of an opened round rest on. The seal of "both prepare" depends on
-    # the mode: switched to "only the employee prepares", it would show a manager the
-    # employee's preparation it still held; switched back, shared marks would be editable
-    # again. The catalogue and question set are what the preparations answered.
+    # the mode: switched to "only the employee prepares", a manager would see an
+    # employee's preparation that the seal still held; switched back, shared marks would
+    # be editable again. The catalogue and question set are what the preparations answer.
     FIXED_ONCE_OPENED = ("mode", "catalogue", "question_set")
 
     class Meta:
