@@ -13,6 +13,7 @@ keeps it for the signals, which Django sends without one. Outside a request (a c
 the server) the record names no one.
 """
 
+import ipaddress
 from contextvars import ContextVar
 from functools import partial
 
@@ -49,10 +50,19 @@ def record(kind: str, subject: User, detail: str = "", request: HttpRequest | No
     return AccountEvent.objects.create(
         kind=kind,
         subject=subject,
-        detail=detail,
+        detail=detail[:300],
         actor=user if user is not None and user.is_authenticated else None,
-        address=client_address(request) if request is not None else None,
+        address=_address(request),
     )
+
+
+def _address(request: HttpRequest | None) -> str | None:
+    # Behind a server on a Unix socket there may be none, or a word rather than an address.
+    address = client_address(request) if request is not None else None
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def superuser_logged_in(sender, request, user, **kwargs):

@@ -455,6 +455,14 @@ class TestSuperuserIsRecorded:
         assert (event.actor, event.subject, event.address) == (superuser, superuser, "198.51.100.4")
         assert not AccountEvent.objects.filter(subject=employee.user).exists()
 
+        # Behind a server on a Unix socket there is no address: recorded all the same.
+        response = Client().post(
+            reverse("login"), {"username": "root", "password": PASSWORD}, REMOTE_ADDR=""
+        )
+        assert response.status_code == 302
+        latest = AccountEvent.objects.filter(kind=AccountEvent.Kind.SUPERUSER_LOGGED_IN).first()
+        assert latest.pk != event.pk and latest.address is None
+
     def test_rights_and_the_active_flag_changed_in_admin_are_recorded(
         self, client, superuser, hr_group, employee
     ):
