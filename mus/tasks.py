@@ -27,6 +27,7 @@ def tell_password_set(user_id: int, administrator_id: int) -> bool:
             "recipient": {"name": name},
             "administrator": administrator.get_full_name() or administrator.get_username(),
             "username": user.get_username(),
+            "usable": user.has_usable_password(),
             "site_url": settings.SITE_URL,
         }
         EmailMessage(

@@ -441,6 +441,33 @@ class TestSuperuserIsRecorded:
         assert NEW_PASSWORD not in mail.body and NEW_PASSWORD not in mail.subject
         assert can_log_in("anne", NEW_PASSWORD)  # the superuser keeps the power, recorded
 
+    def test_switching_off_someones_password_is_recorded_and_told_too(
+        self,
+        client,
+        superuser,
+        employee,
+        tasks_run_at_once,
+        mailoutbox,
+        django_capture_on_commit_callbacks,
+    ):
+        from mus.models import AccountEvent
+
+        client.force_login(superuser)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                password_url(employee.user), {"usable_password": "false", "unset-password": "1"}
+            )
+
+        assert response.status_code == 302
+        assert not User.objects.get(pk=employee.user_id).has_usable_password()
+        event = AccountEvent.objects.get(kind=AccountEvent.Kind.PASSWORD_SET)
+        assert (event.actor, event.subject) == (superuser, employee.user)
+        (mail,) = mailoutbox
+        assert "root, der er administrator af MUS, har slået login med adgangskode fra" in (
+            mail.body
+        )
+
     def test_a_superusers_login_is_recorded_with_its_address(self, superuser, employee):
         from mus.models import AccountEvent
 
