@@ -175,7 +175,7 @@ class AccountEvent(models.Model):
     The superuser is a break-glass account: it can set anyone's password and grant any
     right, so what it does with logins is recorded, and so is every grant of power
     whoever makes it. Append-only (AccountEventQuerySet, and the database refuses an
-    UPDATE: migration 0006); a superuser reads it in Django admin, HR never sees it.
+    UPDATE: migration 0005); a superuser reads it in Django admin, HR never sees it.
     """
 
     class Kind(models.TextChoices):
