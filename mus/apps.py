@@ -9,6 +9,7 @@ class MusConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from mus import account_events
         from mus.collation import register_sqlite_collations
         from mus.roles import sync_hr_group
 
@@ -16,3 +17,6 @@ class MusConfig(AppConfig):
 
         # Permissions exist only after migrate, so the group is kept in step then.
         post_migrate.connect(sync_hr_group, dispatch_uid="mus.sync_hr_group")
+
+        # The record of account actions, written where they happen.
+        account_events.connect()

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,16 @@ from mus.collation import Localised
 from mus.fields import WrittenLine
 
 HR_GROUP = "HR"
+
+# A login with power in MUS: a superuser, staff (let into Django admin), or one holding a
+# right, given or through a group (HR holds the HR group's). Only a superuser manages
+# these logins; HR manages those of the people it keeps, who hold none.
+ADMINISTRATIVE = (
+    Q(is_superuser=True)
+    | Q(is_staff=True)
+    | Q(groups__isnull=False)
+    | Q(user_permissions__isnull=False)
+)
 
 
 class User(AbstractUser):
@@ -50,6 +61,11 @@ class User(AbstractUser):
     def end_all_sessions(self) -> None:
         User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
         self.refresh_from_db(fields=["session_generation"])
+
+    @property
+    def is_administrative(self) -> bool:
+        """Whether this login holds power in MUS (see ADMINISTRATIVE), as stored."""
+        return User.objects.filter(ADMINISTRATIVE, pk=self.pk).exists()
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -137,3 +153,77 @@ class Person(models.Model):
     @property
     def name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+class AccountEventIsAppendOnlyError(Exception):
+    pass
+
+
+class AccountEventQuerySet(models.QuerySet):
+    """The record of account actions only grows: no update, no delete."""
+
+    def update(self, **kwargs):
+        raise AccountEventIsAppendOnlyError("The record of account actions cannot be changed.")
+
+    def delete(self):
+        raise AccountEventIsAppendOnlyError("The record of account actions is never deleted.")
+
+
+class AccountEvent(models.Model):
+    """Who did what to which login, when and from where (mus.account_events writes it).
+
+    The superuser is a break-glass account: it can set anyone's password and grant any
+    right, so what it does with logins is recorded, and so is every grant of power
+    whoever makes it. Append-only (AccountEventQuerySet, and the database refuses an
+    UPDATE: migration 0005); a superuser reads it in Django admin, HR never sees it.
+    """
+
+    class Kind(models.TextChoices):
+        SUPERUSER_LOGGED_IN = "superuser_login", _("A superuser logged in")
+        PASSWORD_SET = "password_set", _("Password set by someone else")
+        MADE_SUPERUSER = "superuser_on", _("Made superuser")
+        NO_LONGER_SUPERUSER = "superuser_off", _("No longer superuser")
+        ADDED_TO_GROUP = "group_added", _("Added to a group")
+        REMOVED_FROM_GROUP = "group_removed", _("Removed from a group")
+        GIVEN_RIGHT = "right_given", _("Given a right")
+        RIGHT_TAKEN = "right_taken", _("A right taken away")
+        ACTIVATED = "activated", _("Login activated")
+        DEACTIVATED = "deactivated", _("Login deactivated")
+        USERNAME_CHANGED = "username", _("Username changed")
+        EMAIL_CHANGED = "email", _("E-mail address changed")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # None: no one logged in did it (a command on the server, such as createsuperuser).
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("who acted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.ForeignKey(
+        User, verbose_name=_("on whose login"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    # The group or right, where the kind names one.
+    detail = models.CharField(_("which"), max_length=300, blank=True)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    objects = AccountEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account action")
+        verbose_name_plural = _("record of account actions")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccountEventIsAppendOnlyError("The record of account actions cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccountEventIsAppendOnlyError("The record of account actions is never deleted.")

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mus.account_events.AccountEventMiddleware",  # after auth: who acts on a login
     "mus.middleware.DanishByDefaultLocaleMiddleware",  # after auth: the user's own choice
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,7 +157,8 @@ AXES_LOCKOUT_CALLABLE = "mus.accounts.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "mus.accounts.client_address"
 AXES_USERNAME_CALLABLE = "mus.accounts.attempted_username"
 AXES_HTTP_RESPONSE_CODE = 429
-# Failed attempts are kept until the cool-off has passed; successful logins are not logged.
+# Failed attempts are kept until the cool-off has passed; successful logins are not logged
+# (a superuser's are, in the record of account actions: mus.account_events).
 AXES_DISABLE_ACCESS_LOG = True
 # How many reverse proxies in front of MUS add the address they saw to X-Forwarded-For;
 # with none, the connection's own address is the client's.

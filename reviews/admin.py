@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reviews import trail
@@ -15,7 +18,30 @@ class RoundAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     # A municipality has tens of thousands of people: search, never one long list.
     autocomplete_fields = ["departments", "people"]
-    readonly_fields = ["opened_at", "closed_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The status moves only on HR's round pages (services.open_round and close_round),
+        # which create the reviews and set the dates: never here, so a closed round stays
+        # closed and a draft is opened with its reviews.
+        fields = ["status", "opened_at", "closed_at"]
+        if obj is not None and obj.status != Round.Status.DRAFT:
+            # The reviews rest on these (Round.FIXED_ONCE_OPENED, which the model refuses
+            # to change too); participants are added on the round page, which creates
+            # their reviews.
+            fields += [*Round.FIXED_ONCE_OPENED, "departments", "people"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Round.Status.CLOSED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            round_ = self.get_object(request, unquote(object_id))
+            if round_ is not None and round_.status == Round.Status.CLOSED:
+                raise PermissionDenied(gettext("The round is closed and accepts no changes."))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 # Reviews are deliberately not registered: what employees and managers write is not

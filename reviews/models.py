@@ -89,6 +89,12 @@ class Round(models.Model):
         help_text=_("Days between reminders while overdue, until the talks end. Empty: once."),
     )
 
+    # What the reviews of an opened round rest on. The seal of "both prepare" depends on
+    # the mode: switched to "only the employee prepares", a manager would see an
+    # employee's preparation that the seal still held; switched back, shared marks would
+    # be editable again. The catalogue and question set are what the preparations answer.
+    FIXED_ONCE_OPENED = ("mode", "catalogue", "question_set")
+
     class Meta:
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
@@ -96,6 +102,11 @@ class Round(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.check_fixed_once_opened(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def clean(self):
         if (
@@ -112,6 +123,32 @@ class Round(models.Model):
             )
         if self.talks_start and self.talks_end and self.talks_start > self.talks_end:
             raise ValidationError({"talks_end": _("The talks cannot end before they begin.")})
+
+    def check_fixed_once_opened(self, update_fields=None) -> None:
+        """Refuse what an opened round no longer allows, compared with the stored row:
+        its setup changed, or its status moved back (opening and closing go through
+        reviews.services, which create the reviews and set the dates)."""
+        saved = {"status", *self.FIXED_ONCE_OPENED}
+        if update_fields is not None:
+            saved &= {self._meta.get_field(name).name for name in update_fields}
+            if not saved:
+                return
+        columns = {name: self._meta.get_field(name).attname for name in saved | {"status"}}
+        stored = Round.objects.filter(pk=self.pk).values(*columns.values()).first()
+        if stored is None or stored["status"] == self.Status.DRAFT:
+            return
+        errors = {
+            name: gettext("The round has been opened, so this can no longer be changed.")
+            for name in saved - {"status"}
+            if getattr(self, columns[name]) != stored[columns[name]]
+        }
+        if "status" in saved and self.status != stored["status"]:
+            if stored["status"] == self.Status.CLOSED:
+                errors["status"] = gettext("A closed round cannot be opened again.")
+            elif self.status == self.Status.DRAFT:
+                errors["status"] = gettext("An opened round cannot become a draft again.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def preparing_parties(self) -> set[str]:
