@@ -33,12 +33,14 @@ class Batch:
     skipped: dict[str, list[Notice]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _shared(notices: list[Notice]) -> set[tuple[int, str]]:
+def _shared(notices: list[Notice]) -> set[tuple[int, int]]:
+    """Who has shared their own preparation, by review and author (a former manager's
+    sharing is not the new one's)."""
     reminders = (Notice.Kind.REMINDER, Notice.Kind.OVERDUE)
     reviews = {n.review_id for n in notices if n.kind in reminders}
     return set(
         Preparation.objects.filter(review__in=reviews, shared_at__isnull=False).values_list(
-            "review_id", "party"
+            "review_id", "author_id"
         )
     )
 
@@ -61,7 +63,7 @@ def _why_not(notice: Notice, today: datetime.date, shared, invited) -> str:
         if (
             review.state not in NOT_PREPARED
             or notice.party not in round_.preparing_parties
-            or key in shared
+            or (review.pk, notice.recipient_id) in shared
         ):
             return "prepared"
         latest = round_.reminder_due_on(today)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mus.collation import Localised
 from mus.fields import no_control_characters, no_control_characters_in_line
 from mus.models import Department, Person
+from mus.posted import whole_number
 from reviews import trail
 from reviews.models import Goal, Round
 
@@ -51,8 +52,23 @@ def parse_employee_numbers(value: str) -> list[Person]:
     return people
 
 
+class DepartmentsField(forms.ModelMultipleChoiceField):
+    """Departments by id; an id no integer column holds is refused like an unknown one,
+    rather than reaching the database (SQLite cannot even compare it)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if whole_number(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class ParticipantsForm(forms.Form):
-    departments = forms.ModelMultipleChoiceField(
+    departments = DepartmentsField(
         queryset=Department.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Departments"),

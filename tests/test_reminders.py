@@ -252,6 +252,21 @@ def test_a_reminder_follows_the_review_to_its_new_manager(
     assert note == "no longer a party to the review"
 
 
+def test_a_new_manager_is_reminded_though_the_old_one_had_shared(
+    open_on, employee, manager, other_manager, hr_user, mailoutbox
+):
+    """Mette's sharing was her own: Lars, who took the review over, has not prepared."""
+    round_ = open_on()
+    review = round_.reviews.get(employee=employee)
+    preparation.share(access_to(manager.user, review))
+    services.move_to_manager(access_to(hr_user, review), other_manager, "Ny organisering")
+    mailoutbox.clear()
+    with at(datetime.date(2027, 1, 18)):
+        call_command("send_reminders", stdout=StringIO())
+    (to_lars,) = [m for m in mailoutbox if "lars@" in m.to[0]]
+    assert "- Anne Andersen: " in to_lars.body
+
+
 def test_emails_carry_no_contents_of_the_talk(open_on, employee, manager, mailoutbox):
     from competencies.models import Question
 
