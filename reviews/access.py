@@ -151,17 +151,22 @@ class ReviewAccess:
         return Party.MANAGER if self.party == Party.EMPLOYEE else Party.EMPLOYEE
 
     @property
+    def other_person(self) -> Person | None:
+        """The other of the two: for the employee, the manager of record (who held the
+        talk, once it has begun); for the manager, the employee."""
+        if self.party == Party.EMPLOYEE:
+            review = self.review
+            return review.talk_manager if review.talk_handed_over else review.manager
+        return self.review.employee if self.party else None
+
+    @property
     def is_party(self) -> bool:
         return self.party is not None
 
     @property
     def follows_up_only(self) -> bool:
         """A manager given the review after its talk began: the talk was not theirs."""
-        return (
-            self.party == Party.MANAGER
-            and self.review.in_talk
-            and self.review.talk_manager_id != self.review.manager_id
-        )
+        return self.party == Party.MANAGER and self.review.talk_handed_over
 
     @property
     def is_one_of_the_two(self) -> bool:
@@ -293,8 +298,14 @@ class ReviewAccess:
     @property
     def can_talk(self) -> bool:
         """Agree on focus areas and goals, write notes: the two, from the start of the talk
-        until the employee confirms it, in an open round; then it is read-only for all."""
-        return self.is_one_of_the_two and self.round_is_open and self.review.state in TALKING
+        until the employee confirms it, in an open round; then it is read-only for all. A
+        talk handed over to another manager has lost one of its two: it changes no more."""
+        return (
+            self.is_one_of_the_two
+            and self.round_is_open
+            and self.review.state in TALKING
+            and not self.review.talk_handed_over
+        )
 
     def can_write(self, text: str) -> bool:
         """The talk's texts: the summary is the manager's, the notes belong to both."""
@@ -394,13 +405,23 @@ class ReviewAccess:
             "between %(employee)s and the manager who held it."
         ) % {"employee": self.review.employee.name}
 
-    def readers(self, text: str) -> str:
+    def readers(self, text: str, shared: bool = False) -> str:
         """Who will read what is typed in a text box, said next to it.
 
         ``text``: "preparation", "reflection", "talk_notes", "goal", "summary",
-        "disagreement" or "talk_place". Names the other of the two.
+        "disagreement" or "talk_place"; ``shared``: a reflection already shared. Names the
+        other of the two.
         """
-        other = (self.review.manager if self.party == Party.EMPLOYEE else self.review.employee).name
+        other = self.other_person.name
+        own = self.own_preparation
+        if text == "preparation" and (self.review.in_talk or (own and own.is_shared)):
+            text = "talk_notes"  # shared: the two of them read it
+        if text == "reflection" and shared:
+            text = "talk_notes"
+        if self.review.talk_handed_over and text in ("summary", "disagreement"):
+            # The manager who held the talk has left the review; their successor does not
+            # read the record of a talk that was not theirs.
+            return _("You and HR (the personnel file).")
         return {
             "preparation": _("Only you, until you share it; then you and %(other)s."),
             "reflection": _("Only you, unless you share it with %(other)s."),
@@ -437,8 +458,14 @@ def _not_found(access: ReviewAccess) -> NoReturn:
 
 
 # Read with a review for its pages: every one shows its round's catalogue or questions
-# and names its two parties.
-SHOWN = ("round__catalogue", "round__question_set", "employee__user", "manager__user")
+# and names its two parties (and, once the talk has begun, the manager who held it).
+SHOWN = (
+    "round__catalogue",
+    "round__question_set",
+    "employee__user",
+    "manager__user",
+    "talk_manager__user",
+)
 
 
 def _review(public_id, related=SHOWN, lock: bool = False) -> Review:

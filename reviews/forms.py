@@ -164,6 +164,11 @@ class RoundForm(ParticipantsForm, ReminderScheduleForm):
 
     field_order = [*Meta.fields[:7], "departments", "people", *REMINDER_FIELDS]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Who reads what is typed, said beside it, as for every text box in MUS.
+        self.fields["name"].help_text = _("Everyone in the round reads it, in pages and e-mails.")
+
     def save(self, commit=True):
         round_ = super().save(commit)
         round_.departments.set(self.cleaned_data["departments"])

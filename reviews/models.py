@@ -375,6 +375,12 @@ class Review(VersionedText):
         return self.state in TALK_STATES
 
     @property
+    def talk_handed_over(self) -> bool:
+        """The review moved to another manager after its talk began: the talk is over for
+        changes (the one who held it has left it), what was agreed is followed up."""
+        return self.in_talk and self.talk_manager_id != self.manager_id
+
+    @property
     def manager_of_record_id(self) -> int:
         """The manager whose preparation and reflections belong to this review: the one who
         led the talk once it has begun, else the one who leads it now."""

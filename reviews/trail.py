@@ -307,7 +307,7 @@ def _moved(event: ReviewEvent) -> str:
         said.append(_("%(old)s’s reflections stay theirs alone; %(new)s does not see them") % names)
     if event.old in TALK_STATES_:
         said.append(
-            _("the talk had begun, so %(new)s follows up on the agreed focus areas and goals only")
+            _("The talk had begun, so %(new)s follows up on the agreed focus areas and goals only")
             % names
         )
     return ". ".join(said)
@@ -348,7 +348,9 @@ def lines(events, fold: bool = True) -> list[Line]:
             who=_who(event),
             role=Role(event.role).label if event.role else "",
             what=describe(event),
-            note=event.note,
+            # A refusal's reason was said to the one refused ("you have …"); the line says
+            # what they tried. The reason stays on the entry, for an audit in Django admin.
+            note="" if event.kind == ReviewEvent.Kind.REFUSED else event.note,
             first=event.at,
             last=event.at,
             same_as=(event.actor_id, event.role, event.kind, event.action, event.note),

@@ -558,8 +558,21 @@ class TestHRCannotBecomeAnyone:
 
 class TestHRCannotRewriteAnOpenedRound:
     def test_mode_catalogue_question_set_and_participants_stay(
-        self, client, hr_user, open_round, general, outsider, municipality
+        self,
+        client,
+        hr_user,
+        open_round,
+        general,
+        outsider,
+        municipality,
+        review,
+        employee,
+        manager,
     ):
+        """Hole 6: switched to "only the employee prepares", Mette read Anne's sealed
+        preparation; switched back, shared marks were editable again."""
+        write_preparation(as_(client, employee), review, "Annes forseglede svar")
+        share(client, review)
         catalogue, questions = general
         departments = list(open_round.departments.values_list("pk", flat=True))
         client.force_login(hr_user)
@@ -590,6 +603,9 @@ class TestHRCannotRewriteAnOpenedRound:
         )
         assert list(round_.departments.values_list("pk", flat=True)) == departments
         assert not round_.people.exists()
+        # The seal holds: Mette has not shared, so Anne's preparation is not hers to read.
+        page = as_(client, manager).get(url("prepare", review)).content.decode()
+        assert "Annes forseglede svar" not in page
 
     def test_a_closed_round_is_not_reopened_in_admin(self, client, hr_user, open_round):
         close_round(open_round)
@@ -1014,6 +1030,31 @@ class TestNewManager:
         assert (read.kind, read.action, read.role) == ("read", "read_previous", Role.MANAGER)
 
 
+    def test_a_talk_handed_over_changes_no_more_and_he_follows_up_the_goals(
+        self, client, review, employee, manager, other_manager, hr_user
+    ):
+        """Lars takes over a held talk: he cannot write in it, and neither can Anne, since
+        the one she held it with has left it; she confirms it, he follows up the goal."""
+        write_preparation(as_(client, employee), review, "Annes svar")
+        share(client, review)
+        hold_talk(client, employee, manager, review)
+        move(client, hr_user, review, to=other_manager)
+        for person, text in ((other_manager, "summary"), (employee, "talk_notes")):
+            as_(client, person).post(url("talk_text", review), {"field": text, text: "Nyt"})
+        stored = Review.objects.get(pk=review.pk)
+        assert (stored.summary, stored.talk_notes) == ("Vi aftalte kursus", NOTES)
+        talk = as_(client, employee).get(url("talk", review)).content.decode()
+        assert "Dig og HR (personalesagen)." in talk  # who reads her disagreement now
+        as_(client, employee).post(url("talk_confirm", review), {"disagreement": ""})
+        assert Review.objects.get(pk=review.pk).state == State.CONCLUDED
+        goal = Goal.objects.get(review=review)
+        response = as_(client, other_manager).post(
+            url("goal_status", review, goal.pk), {"status": Goal.Status.UNDER_WAY}
+        )
+        assert response["Location"] == url("review_detail", review)
+        assert Goal.objects.get(pk=goal.pk).status == Goal.Status.UNDER_WAY
+
+
 class TestManagersManager:
     def test_karen_sees_nothing_of_her_reports_reports(self, client, concluded, senior_manager):
         karen = as_(client, senior_manager)
@@ -1031,6 +1072,26 @@ class TestColleague:
         trail = as_(client, employee).get(url("review_trail", review)).content.decode()
         assert "Bo" in trail and "afvist" in trail
 
+    def test_10_on_a_shared_pc_back_after_annes_logout_shows_nothing(
+        self, client, concluded, employee
+    ):
+        """Hole 10: confidential pages and files went out without no-store, so after Anne
+        logged out, Back showed them to whoever sat down next (in Chromium:
+        tests/browser/test_back_after_logout.py)."""
+        anne = as_(client, employee)
+        for response in (
+            anne.get(url("prepare", concluded)),
+            anne.get(url("talk", concluded)),
+            anne.get(url("reflection", concluded)),
+            anne.get(url("review_pdf", concluded)),
+            anne.get(reverse("personal_data_export")),
+        ):
+            assert response.status_code == 200
+            assert {"no-store", "private"} <= set(response["Cache-Control"].split(", "))
+        anne.post(reverse("logout"))
+        # Bo at the same PC: his browser asks again, and MUS asks for a login.
+        assert client.get(url("talk", concluded))["Location"].startswith(reverse("login"))
+
 
 class TestEmployee:
     def test_anne_cannot_write_the_managers_summary(self, client, review, employee, manager):
@@ -1041,6 +1102,26 @@ class TestEmployee:
         assert response.status_code == 403
         assert Review.objects.get(pk=review.pk).summary == ""
         assert refusals(review, employee.user)[0].role == Role.EMPLOYEE
+
+    def test_11_while_the_database_restarts_she_gets_a_calm_503_and_her_text_next(
+        self, client, review, employee
+    ):
+        """Hole 11: during a PostgreSQL restart, requests answered 500 (an error in the
+        session middleware); now a calm page says to try again, and then it works."""
+        from tests.test_database_outage import assert_calm_503, unreachable
+
+        anne = as_(client, employee)
+        anne.raise_request_exception = False  # answered as a browser would see it
+        field = f"answer-{first_question(review).pk}"
+        typed = {"field": field, field: "Skrevet under genstarten", f"{field}-version": 0}
+        with unreachable():
+            response = anne.post(url("prepare_text", review), typed, HTTP_HX_REQUEST="true")
+        assert_calm_503(response, "autosave during the restart")
+        assert not Answer.objects.exists()
+        assert (
+            anne.post(url("prepare_text", review), typed, HTTP_HX_REQUEST="true").status_code == 200
+        )
+        assert Answer.objects.get().text == "Skrevet under genstarten"
 
     def test_anne_cannot_take_back_once_she_has_read_her_managers(
         self, client, review, employee, manager

@@ -189,7 +189,7 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "others": [(r, _reflection_fields(r, {})) for r in others],
             "editable": review_access.can_reflect and not (own and own.shared_at),
             "conflicts": conflicts,
-            "readers": review_access.readers("reflection"),
+            "readers": review_access.readers("reflection", shared=bool(own and own.shared_at)),
         },
     )
 
