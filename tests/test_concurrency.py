@@ -259,6 +259,26 @@ def test_sharing_while_the_manager_starts_the_talk(review, employee, manager):
         assert_events_form_one_path(review)
 
 
+def test_taking_back_while_reading_the_others_never_leaves_both(review, employee, manager):
+    """Mette has shared and opens Anne's shared preparation while, in another tab, she takes
+    hers back: either she read Anne's and her own sharing stays, or she took it back and
+    the page did not show Anne's. Never both: that is reading and then changing one's marks."""
+    mette = client_for(manager.user)
+    page = reverse("prepare", args=[review.public_id])
+    take_back = reverse("prepare_take_back", args=[review.public_id])
+    for _attempt in range(REPETITIONS):
+        _prepared(review, "employee", "manager")
+        Answer.objects.create(
+            preparation=Preparation.objects.get(review=review, party="employee"),
+            question=Question.objects.filter(theme__question_set=review.round.question_set)[0],
+            text="Annes forseglede svar",
+        )
+        shown, _taken = at_once(lambda: mette.get(page), post(mette, take_back))
+        read = "Annes forseglede svar" in shown.content.decode()
+        still_shared = Preparation.objects.get(review=review, party="manager").is_shared
+        assert read <= still_shared, "read Anne's, then took her own sharing back"
+
+
 def test_an_answer_typed_while_the_talk_starts_is_saved_before_or_refused(
     review, employee, manager
 ):
@@ -289,7 +309,7 @@ def test_an_answer_typed_while_the_talk_starts_is_saved_before_or_refused(
 
 @pytest.fixture
 def goal_talk(review, employee, manager):
-    Review.objects.filter(pk=review.pk).update(state=State.TALK_STARTED)
+    Review.objects.filter(pk=review.pk).update(state=State.TALK_STARTED, talk_manager=manager)
     return review, client_for(employee.user), client_for(manager.user)
 
 
