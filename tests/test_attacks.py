@@ -1029,7 +1029,6 @@ class TestNewManager:
         read = ReviewEvent.objects.get(review=concluded, actor=other_manager.user)
         assert (read.kind, read.action, read.role) == ("read", "read_previous", Role.MANAGER)
 
-
     def test_a_talk_handed_over_changes_no_more_and_he_follows_up_the_goals(
         self, client, review, employee, manager, other_manager, hr_user
     ):

@@ -11,7 +11,7 @@ def test_errors_sit_next_to_their_field_and_are_summarised_with_links(client, hr
     assert "Ret venligst følgende" in page
     name_input = re.search(r"<input[^>]*id=\"id_name\"[^>]*>", page).group(0)
     assert 'aria-invalid="true"' in name_input
-    assert 'aria-describedby="id_name_error"' in name_input
+    assert 'aria-describedby="id_name_helptext id_name_error"' in name_input
     assert re.search(r'id="id_name_error">\s*<p>Dette felt er påkrævet\.</p>', page)
     assert '<a href="#id_name">' in page
 

@@ -172,8 +172,8 @@ CYCLE = [
         None,
         [(H, MANAGER, "")],
     ),
-    # Refused (the goal is agreed and the review reopened): nothing was written.
-    ("goal_accept", E, "POST", {"wording": 1}, "Et bedre mål", []),
+    # Refused (the goal is agreed and the review reopened): nothing written, the refusal noted.
+    ("goal_accept", E, "POST", {"wording": 1}, "Et bedre mål", [(E, "refused", "goal_accept")]),
 ]
 
 
