@@ -23,7 +23,7 @@ help:
 	@echo "make run    set everything up and serve MUS on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make worker send e-mail: run the task worker (console e-mail in development)"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff, and lint-imports (the layers of docs/architecture.md)"
 	@echo "make audit  the installed dependencies against known vulnerabilities (pip-audit)"
 	@echo "make pageweight   axe on every page, then the bytes of each page"
 	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
@@ -82,6 +82,7 @@ test: $(VENV)/.installed messages
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/lint-imports
 
 # Fails on a known vulnerability that an upgrade fixes; one without a fix is reported.
 # AUDIT_STRICT=1 also fails when the vulnerability service could not audit a package.

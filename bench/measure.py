@@ -43,7 +43,7 @@ def main() -> None:
     from django.urls import reverse
 
     import mus.wsgi  # noqa: F401 - a server process's start, its frozen objects included
-    from mus.models import Person, User
+    from organisation.models import Person, User
     from reviews.management.commands import export_round
     from reviews.models import Review, Round, State
 

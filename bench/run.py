@@ -86,7 +86,7 @@ def people_in(url: str) -> int:
         url,
         "shell",
         "-c",
-        "from mus.models import Person; print(Person.objects.count())",
+        "from organisation.models import Person; print(Person.objects.count())",
         capture=True,
     )
     return int(out.strip().splitlines()[-1])
@@ -108,7 +108,12 @@ def build(kind: str, url: str, employees: int) -> dict:
         print(f"[{kind}] building the database: seed_scale --employees {employees}", flush=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        out = manage(url, "seed_scale", f"--employees={employees}", capture=True)
+        # The bench's own command, not the project's: run from its module.
+        seed = (
+            "from bench.seed_scale import Command; "
+            f"Command().run_from_argv(['manage.py', 'seed_scale', '--employees={employees}'])"
+        )
+        out = manage(url, "shell", "--no-imports", "-c", seed, capture=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(out.strip(), flush=True)
         seeded = json.loads(SEEDED.read_text()) if SEEDED.exists() else {}  # another run's

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.pdf import pdf_response, render_pdf
+from common.posted import whole_number
 from competencies.models import Catalogue, CatalogueText, Competence, QuestionSet
 from competencies.wheel import COLOURS, Level, Tooth, render_wheel
-from mus.pdf import pdf_response, render_pdf
-from mus.posted import whole_number
 
 # Ruled lines to write on by hand, per answer.
 ANSWER_LINES = 4

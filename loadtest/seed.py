@@ -20,7 +20,7 @@ def seed() -> dict:
     from django.utils import timezone
 
     from competencies.models import Catalogue, QuestionSet
-    from mus.models import Department, Person, User
+    from organisation.models import Department, Person, User
     from reviews.models import Answer, Mark, Preparation, Review, Round, State
     from reviews.services import open_round
 

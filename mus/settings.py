@@ -37,10 +37,17 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # MUS's own apps, from the top layer down (docs/architecture.md); templates and
+    # management commands are found in this order.
     "mus",
-    "competencies",
-    "reviews",
+    "hr",
+    "privacy",
     "notifications",
+    "reviews",
+    "trail",
+    "competencies",
+    "organisation",
+    "common",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,11 +75,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "mus.account_events.AccountEventMiddleware",  # after auth: who acts on a login
+    "organisation.account_events.AccountEventMiddleware",  # after auth: who acts on a login
     "mus.middleware.DanishByDefaultLocaleMiddleware",  # after auth: the user's own choice
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "reviews.trail.TrailMiddleware",
+    "trail.recording.TrailMiddleware",
     # Last: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -120,7 +127,7 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "mus.User"
+AUTH_USER_MODEL = "organisation.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -129,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, then the real one
-    "mus.auth.Backend",  # Django's ModelBackend, reading the user's person with the user
+    "organisation.auth.Backend",  # Django's ModelBackend, reading the user's person with the user
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -153,12 +160,12 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "mus.accounts.login_locked_out"
-AXES_CLIENT_IP_CALLABLE = "mus.accounts.client_address"
-AXES_USERNAME_CALLABLE = "mus.accounts.attempted_username"
+AXES_LOCKOUT_CALLABLE = "organisation.accounts.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "organisation.accounts.client_address"
+AXES_USERNAME_CALLABLE = "organisation.accounts.attempted_username"
 AXES_HTTP_RESPONSE_CODE = 429
 # Failed attempts are kept until the cool-off has passed; successful logins are not logged
-# (a superuser's are, in the record of account actions: mus.account_events).
+# (a superuser's are, in the record of account actions: organisation.account_events).
 AXES_DISABLE_ACCESS_LOG = True
 # How many reverse proxies in front of MUS add the address they saw to X-Forwarded-For;
 # with none, the connection's own address is the client's.

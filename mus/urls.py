@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from mus import accounts, views
+from mus import views
+from organisation import accounts
 
 admin.site.site_header = _("MUS administration")
 admin.site.site_title = _("MUS administration")
@@ -23,6 +24,9 @@ urlpatterns = [
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
     path("", include("reviews.urls")),
+    path("", include("hr.urls")),
+    path("", include("privacy.urls")),
+    path("", include("notifications.urls")),
     path("catalogues/", include("competencies.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     # Browsers ask for /favicon.ico on pages that name no icon, such as the admin's.

@@ -14,7 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults, i18n
 from django.views.decorators.http import require_POST
 
-from mus.models import User
+from organisation import roles
+from organisation.models import User
 from reviews import access, progress
 from reviews.models import Round
 
@@ -34,7 +35,7 @@ RETRY_AFTER_SECONDS = 10
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Everyone's start page: their own MUS, the ones they lead, and HR's rounds."""
     person = access.person_of(request.user)
-    is_hr = access.is_hr(request.user)
+    is_hr = roles.is_hr(request.user)
     context = {"person": person, "is_hr": is_hr}
     if person:
         led_reviews = progress.reviews_as_manager(person)

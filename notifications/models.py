@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mus.models import Person
+from organisation.models import Person
 from reviews.models import Party, Review
 
 

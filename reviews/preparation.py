@@ -12,20 +12,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.posted import whole_number
 from competencies import cache
 from competencies.models import Competence, Question, Theme
 from competencies.wheel import Level, Tooth
 from competencies.wheel import Mark as WheelMark
-from mus.posted import whole_number
-from reviews import trail
 from reviews.access import ReviewAccess, preparations_of_record, preparing_parties
-from reviews.models import Action, Answer, LockedError, Mark, Preparation, Review, State
-
-
-def refused(access: ReviewAccess, reason: str) -> LockedError:
-    """A write reviews.access does not allow: on the review's trail, and the error to raise."""
-    trail.refused(access, reason)
-    return LockedError(reason)
+from reviews.models import Answer, LockedError, Mark, Preparation, Review, State
+from reviews.refusals import refused
+from trail import recording
+from trail.models import Action
 
 
 def _own_preparation(access: ReviewAccess) -> Preparation:
@@ -47,7 +43,7 @@ def _own_preparation(access: ReviewAccess) -> Preparation:
         access.preparations[access.party] = preparation
     review = preparation.review = access.review  # loaded with its round: no query again
     if review.state == State.INVITED:
-        review.move_to(State.PREPARING, **trail.by(access))
+        review.move_to(State.PREPARING, **recording.by(access))
     return preparation
 
 
@@ -165,7 +161,7 @@ def save_answer(access: ReviewAccess, question: Question, text: str, base_versio
     preparation = _own_preparation(access)
     answer = Answer.objects.get_or_create(preparation=preparation, question=question)[0]
     answer.save_text("text", text, base_version)
-    trail.write(access, Action.SAVED_ANSWER)
+    recording.write(access, Action.SAVED_ANSWER)
     return answer
 
 
@@ -179,7 +175,7 @@ def save_mark_text(
     if field == "name" and mark.slot is None:
         raise Http404  # catalogue competences are named by the catalogue
     mark.save_text(field, text, base_version)
-    trail.write(access, Action.NAMED_COMPETENCE if field == "name" else Action.SAVED_NOTE)
+    recording.write(access, Action.NAMED_COMPETENCE if field == "name" else Action.SAVED_NOTE)
     return mark
 
 
@@ -193,7 +189,7 @@ def save_level(access: ReviewAccess, key: str, level: str) -> Sheet:
     mark = _mark_of(preparation, key, marks)
     Mark.objects.filter(pk=mark.pk).update(level=level, updated_at=timezone.now())
     mark.level = level
-    trail.write(access, Action.MARKED_COMPETENCE)
+    recording.write(access, Action.MARKED_COMPETENCE)
     return sheet_for(access.review, preparation, whole=False, marks=marks)
 
 
@@ -202,10 +198,10 @@ def share(access: ReviewAccess) -> None:
     preparation = _own_preparation(access)
     Preparation.objects.filter(pk=preparation.pk).update(shared_at=timezone.now())
     preparation.refresh_from_db()
-    trail.write(access, Action.SHARED_PREPARATION)
+    recording.write(access, Action.SHARED_PREPARATION)
     shared = {party for party, p in preparations_of_record(access.review).items() if p.is_shared}
     if preparing_parties(access.review) <= shared:
-        access.review.move_to(State.SHARED, **trail.by(access))
+        access.review.move_to(State.SHARED, **recording.by(access))
 
 
 @transaction.atomic
@@ -224,9 +220,9 @@ def take_back(access: ReviewAccess) -> None:
         access.own_preparation.refresh_from_db()
         raise refused(access, access.take_back_refusal())
     access.own_preparation.shared_at = None
-    trail.write(access, Action.TOOK_BACK_PREPARATION)
+    recording.write(access, Action.TOOK_BACK_PREPARATION)
     if access.review.state == State.SHARED:
-        access.review.move_to(State.PREPARING, **trail.by(access))
+        access.review.move_to(State.PREPARING, **recording.by(access))
 
 
 def saved_text(access: ReviewAccess, name: str) -> str:

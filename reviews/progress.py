@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from mus.collation import Localised
-from mus.models import Person
+from common.collation import Localised
+from organisation.models import Person
 from reviews.models import HELD, NOT_PREPARED, Review, Round, State
 
 EMPLOYEE_NAME = ("employee__user__first_name", "employee__user__last_name")

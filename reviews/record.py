@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.pdf import render_pdf
 from competencies.views import DANISH_LETTERS
 from competencies.wheel import COLOURS, Level, render_wheel
-from mus.pdf import render_pdf
 from reviews import comparison, preparation
 from reviews.access import ReviewAccess
 from reviews.models import Party, Reflection, Review

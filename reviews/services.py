@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mus.models import Department, Person
-from notifications import outbox
-from reviews import retention, trail
+from organisation.models import Department, Person
+from reviews import signals
 from reviews.access import ReviewAccess
-from reviews.models import Party, Preparation, Reflection, Review, ReviewEvent, Round, State
-from reviews.preparation import refused
+from reviews.models import Party, Preparation, Reflection, Review, Round, State
+from reviews.refusals import refused
+from trail import recording
+from trail.models import ReviewEvent
 
 
 @dataclass
@@ -47,7 +48,7 @@ def open_round(round_: Round) -> Opened:
     if round_.status == Round.Status.DRAFT:
         round_.status, round_.opened_at = Round.Status.OPEN, timezone.now()
         round_.save(update_fields=["status", "opened_at"])
-    outbox.queue_invitations(round_)
+    signals.reviews_opened.send(Round, round_=round_)
     return Opened(created=len(new), without_manager=[p for p in participants if not p.manager_id])
 
 
@@ -76,7 +77,8 @@ def close_round(round_: Round) -> None:
     round_.status, round_.closed_at = Round.Status.CLOSED, timezone.now()
     round_.save(update_fields=["status", "closed_at"])
     # What a former manager wrote before a review moved was kept for them until now.
-    retention.delete_former_managers_writing(review__round=round_)
+    for model in (Preparation, Reflection):
+        model.objects.filter(review__round=round_).of_former_managers().delete()
 
 
 def kept_by_old_manager(review: Review) -> list[str]:
@@ -175,9 +177,9 @@ def move_to_manager(access: ReviewAccess, manager: Person, reason: str) -> None:
         old=review.state,
         new=",".join(kept),
         note=reason or _("No reason given"),
-        **trail.by(access),
+        **recording.by(access),
     )
     review.manager = manager
     if review.state == State.SHARED and Party.MANAGER in review.round.preparing_parties:
         # Shared by both, but one of the two is new: the review waits for their sharing.
-        review.move_to(State.PREPARING, **trail.by(access))
+        review.move_to(State.PREPARING, **recording.by(access))

@@ -11,22 +11,21 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications import outbox
-from reviews import trail
-from reviews.access import ReviewAccess, refuse
+from reviews import signals
+from reviews.access import ReviewAccess
 from reviews.models import (
-    Action,
     EditConflictError,
     FocusArea,
     Goal,
     LockedError,
-    Party,
     Preparation,
     Reflection,
     Review,
     State,
 )
-from reviews.preparation import refused
+from reviews.refusals import forbidden, refused
+from trail import recording
+from trail.models import Action
 
 
 def _require(access: ReviewAccess, allowed: bool, reason: str = "") -> None:
@@ -52,7 +51,7 @@ def start_talk(access: ReviewAccess) -> None:
     Preparation.objects.of_record(access.review).filter(shared_at__isnull=True).update(
         shared_at=timezone.now()
     )
-    access.review.move_to(State.TALK_STARTED, **trail.by(access))
+    access.review.move_to(State.TALK_STARTED, **recording.by(access))
 
 
 @transaction.atomic
@@ -94,7 +93,7 @@ def _change_talk_time(review: Review, **fields) -> None:
     fields.setdefault("talk_cancelled", False)
     Review.objects.filter(pk=review.pk).update(talk_sequence=F("talk_sequence") + 1, **fields)
     review.refresh_from_db(fields=[*fields, "talk_sequence"])
-    outbox.queue_talk_time(review)
+    signals.talk_time_changed.send(Review, review=review)
 
 
 @transaction.atomic
@@ -106,7 +105,7 @@ def set_focus_areas(access: ReviewAccess, chosen: list[tuple[int | None, str]]) 
         FocusArea(review=access.review, competence_id=competence_id, name=name, position=i)
         for i, (competence_id, name) in enumerate(chosen, start=1)
     )
-    trail.write(access, Action.CHOSE_FOCUS_AREAS)
+    recording.write(access, Action.CHOSE_FOCUS_AREAS)
 
 
 def _accepted_field(access: ReviewAccess) -> str:
@@ -121,7 +120,7 @@ def save_goal(access: ReviewAccess, goal: Goal, wording: int = 0) -> Goal:
     removed) the goal meanwhile, it is refused rather than overwriting what they wrote.
     """
     _require(access, _locked(access).can_talk)
-    trail.write(access, Action.ADDED_GOAL if goal.pk is None else Action.REWORDED_GOAL)
+    recording.write(access, Action.ADDED_GOAL if goal.pk is None else Action.REWORDED_GOAL)
     if goal.pk is None:
         goal.review = access.review
         goal.position = access.review.goals.count() + 1
@@ -160,14 +159,14 @@ def accept_goal(access: ReviewAccess, goal: Goal, wording: int) -> None:
         raise LockedError(
             _("The goal was changed meanwhile. Read the new wording and accept again.")
         )
-    trail.write(access, Action.ACCEPTED_GOAL)
+    recording.write(access, Action.ACCEPTED_GOAL)
 
 
 @transaction.atomic
 def delete_goal(access: ReviewAccess, goal: Goal) -> None:
     _require(access, _locked(access).can_talk)
     goal.delete()
-    trail.write(access, Action.REMOVED_GOAL)
+    recording.write(access, Action.REMOVED_GOAL)
 
 
 @transaction.atomic
@@ -176,14 +175,14 @@ def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
     if status not in Goal.Status.values:
         raise LockedError(_("Choose one of the statuses."))
     Goal.objects.filter(pk=goal.pk).update(status=status)
-    trail.write(access, Action.SET_GOAL_STATUS)
+    recording.write(access, Action.SET_GOAL_STATUS)
 
 
 @transaction.atomic
 def end_talk(access: ReviewAccess) -> None:
     """The manager records that the talk was held; the employee is asked to confirm it."""
     _require(access, _locked(access).can_end_talk)
-    access.review.move_to(State.TALK_HELD, **trail.by(access))
+    access.review.move_to(State.TALK_HELD, **recording.by(access))
 
 
 @transaction.atomic
@@ -194,7 +193,7 @@ def confirm(access: ReviewAccess, disagreement: str) -> None:
     Review.objects.filter(pk=access.review.pk).update(
         confirmed_at=timezone.now(), disagreement=disagreement
     )
-    access.review.move_to(State.CONCLUDED, **trail.by(access))
+    access.review.move_to(State.CONCLUDED, **recording.by(access))
 
 
 @transaction.atomic
@@ -204,7 +203,7 @@ def reopen(access: ReviewAccess, reason: str) -> None:
     if refusal := access.reopen_refusal():
         raise refused(access, refusal)
     Review.objects.filter(pk=review.pk).update(confirmed_at=None)
-    review.move_to(State.TALK_HELD, note=reason, **trail.by(access))
+    review.move_to(State.TALK_HELD, note=reason, **recording.by(access))
 
 
 def own_reflection(access: ReviewAccess) -> Reflection:
@@ -230,7 +229,7 @@ def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> 
             conflict.mine = text
             conflicts[field] = conflict
         else:
-            trail.write(access, Action.SAVED_REFLECTIONS)
+            recording.write(access, Action.SAVED_REFLECTIONS)
     return conflicts
 
 
@@ -241,7 +240,7 @@ def share_reflection(access: ReviewAccess) -> None:
         shared_at=timezone.now()
     )
     if shared:
-        trail.write(access, Action.SHARED_REFLECTIONS)
+        recording.write(access, Action.SHARED_REFLECTIONS)
 
 
 TALK_TEXTS = {"summary": Action.WROTE_SUMMARY, "talk_notes": Action.WROTE_TALK_NOTES}
@@ -250,10 +249,8 @@ TALK_TEXTS = {"summary": Action.WROTE_SUMMARY, "talk_notes": Action.WROTE_TALK_N
 @transaction.atomic
 def save_talk_text(access: ReviewAccess, field: str, text: str, base_version: int) -> None:
     """The manager's summary, or the talk notes both write, saved on the version it saw."""
-    if field == "summary" and access.party != Party.MANAGER:
-        refuse(access, _("Only the manager writes the summary."))
-    if field not in TALK_TEXTS:
-        refuse(access, _("There is no such text in the talk."))
+    if not access.writes(field):
+        raise forbidden(access, access.write_refusal(field))
     _require(access, _locked(access).can_write(field))
     access.review.save_text(field, text, base_version)
-    trail.write(access, TALK_TEXTS[field])
+    recording.write(access, TALK_TEXTS[field])

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import translation
 
-from mus.models import HR_GROUP, Department, Person, User
-from mus.roles import sync_hr_group
+from organisation.models import HR_GROUP, Department, Person, User
+from organisation.roles import sync_hr_group
 
 PASSWORD = "correct horse battery staple"
 CATALOGUE_FIXTURES = ["fixtures/kl_2015.json", "fixtures/general.json"]
@@ -41,8 +41,8 @@ def _trail_removed_before_flush(request):
         return
     request.getfixturevalue("transactional_db")  # set up first, so torn down after this
     yield
-    from reviews.models import ReviewEvent
-    from reviews.trail import removal
+    from trail.models import ReviewEvent
+    from trail.recording import removal
 
     with removal("test teardown"):
         ReviewEvent.objects.all().delete()

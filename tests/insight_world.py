@@ -4,7 +4,7 @@ Shared by the tests of HR's insight (progress, MED report, focus map) and their 
 journey, so that every figure they assert can be worked out by hand from what is here.
 """
 
-from mus.models import Department, Person, User
+from organisation.models import Department, Person, User
 from reviews.models import TALK_STATES, FocusArea, Goal, Review
 
 

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from competencies.models import Catalogue, Competence, QuestionSet
-from mus.models import HR_GROUP
-from mus.roles import HR_MODELS
+from organisation.models import HR_GROUP
+from organisation.roles import HR_MODELS
 from tests.test_catalogue_models import use_in_round
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +234,7 @@ def test_changelists_search_and_filter(client, hr_user, kl_catalogue):
 
 def test_hr_cannot_grant_itself_rights(client, hr_user):
     client.force_login(hr_user)
-    response = client.get(reverse("admin:mus_user_change", args=[hr_user.pk]))
+    response = client.get(reverse("admin:organisation_user_change", args=[hr_user.pk]))
     assert response.status_code == 200
     assert 'name="is_superuser"' not in response.content.decode()
     assert 'name="groups"' not in response.content.decode()

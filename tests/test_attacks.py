@@ -26,21 +26,12 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from competencies.models import Catalogue, Question, QuestionSet
-from mus.models import HR_GROUP, Person, User
-from reviews.models import (
-    Answer,
-    Goal,
-    Preparation,
-    Reflection,
-    Review,
-    ReviewEvent,
-    Role,
-    Round,
-    State,
-)
+from organisation.models import HR_GROUP, Person, User
+from reviews.models import Answer, Goal, Preparation, Reflection, Review, Round, State
 from reviews.services import close_round
 from tests.conftest import PASSWORD, make_person, make_round
 from tests.test_admin import change_url, form_data
+from trail.models import ReviewEvent, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -439,7 +430,7 @@ class TestHRCannotBecomeAnyone:
             else [user.person.pk for user in [*targets, colleague.user]]
         )
         client.force_login(hr_user)
-        url = reverse(f"admin:mus_{admin_of}_changelist")
+        url = reverse(f"admin:organisation_{admin_of}_changelist")
 
         response = client.post(
             url, {"action": "remove_people", "_selected_action": selected, "confirm": "yes"}
@@ -455,7 +446,7 @@ class TestHRCannotBecomeAnyone:
 
     def test_hr_creates_a_login_without_a_password(self, client, hr_user, hr_group):
         client.force_login(hr_user)
-        url = reverse("admin:mus_user_add")
+        url = reverse("admin:organisation_user_add")
         page = client.get(url).content.decode()
         assert 'name="password1"' not in page and 'name="usable_password"' not in page
         assert 'name="email"' in page
@@ -488,7 +479,7 @@ class TestHRCannotBecomeAnyone:
         client.force_login(hr_user)
 
         response = client.post(
-            reverse("admin:mus_user_add"),
+            reverse("admin:organisation_user_add"),
             {"username": "anne2", "first_name": "Anne", "email": "ANNE@kommune.example.dk"},
         )
 
@@ -536,7 +527,7 @@ class TestHRCannotBecomeAnyone:
         # Nor by adding a new person with HR as their manager.
         spare = User.objects.create_user("ledig", email="ledig@kommune.example.dk")
         response = client.post(
-            reverse("admin:mus_person_add"),
+            reverse("admin:organisation_person_add"),
             {
                 "user": str(spare.pk),
                 "employee_number": "777",
@@ -552,8 +543,8 @@ class TestHRCannotBecomeAnyone:
         Client().post(reverse("login"), {"username": "root", "password": PASSWORD})
         client.force_login(hr_user)
         assert "accountevent" not in client.get(reverse("admin:index")).content.decode()
-        assert client.get("/admin/mus/accountevent/").status_code == 403
-        assert client.get("/admin/mus/accountevent/1/change/").status_code == 403
+        assert client.get("/admin/organisation/accountevent/").status_code == 403
+        assert client.get("/admin/organisation/accountevent/1/change/").status_code == 403
 
 
 class TestHRCannotRewriteAnOpenedRound:
@@ -711,7 +702,7 @@ class TestSuperuserIsRecorded:
         mailoutbox,
         django_capture_on_commit_callbacks,
     ):
-        from mus.models import AccountEvent
+        from organisation.models import AccountEvent
 
         superuser.first_name, superuser.last_name = "Rolf", "Rod"
         superuser.save()
@@ -747,7 +738,7 @@ class TestSuperuserIsRecorded:
         mailoutbox,
         django_capture_on_commit_callbacks,
     ):
-        from mus.models import AccountEvent
+        from organisation.models import AccountEvent
 
         client.force_login(superuser)
 
@@ -766,7 +757,7 @@ class TestSuperuserIsRecorded:
         )
 
     def test_a_superusers_login_is_recorded_with_its_address(self, superuser, employee):
-        from mus.models import AccountEvent
+        from organisation.models import AccountEvent
 
         Client().post(
             reverse("login"),
@@ -790,7 +781,7 @@ class TestSuperuserIsRecorded:
     def test_rights_and_the_active_flag_changed_in_admin_are_recorded(
         self, client, superuser, hr_group, employee
     ):
-        from mus.models import AccountEvent
+        from organisation.models import AccountEvent
 
         Kind = AccountEvent.Kind
         anne = employee.user
@@ -820,7 +811,7 @@ class TestSuperuserIsRecorded:
         assert {(e.actor_id, e.address) for e in events} == {(superuser.pk, "203.0.113.9")}
 
     def test_hr_deactivating_a_login_is_recorded_as_hrs(self, client, hr_user, employee):
-        from mus.models import AccountEvent
+        from organisation.models import AccountEvent
 
         client.force_login(hr_user)
         data = form_data(client.get(change_url(employee.user)))
@@ -832,21 +823,21 @@ class TestSuperuserIsRecorded:
         assert (event.kind, event.actor) == (AccountEvent.Kind.DEACTIVATED, hr_user)
 
     def test_the_record_is_read_only_for_the_superuser_too(self, client, superuser):
-        from mus.models import AccountEvent
+        from organisation.models import AccountEvent
 
         Client().post(reverse("login"), {"username": "root", "password": PASSWORD})
         event = AccountEvent.objects.get(kind=AccountEvent.Kind.SUPERUSER_LOGGED_IN)
         client.force_login(superuser)
-        url = reverse("admin:mus_accountevent_change", args=[event.pk])
+        url = reverse("admin:organisation_accountevent_change", args=[event.pk])
 
-        assert client.get(reverse("admin:mus_accountevent_changelist")).status_code == 200
+        assert client.get(reverse("admin:organisation_accountevent_changelist")).status_code == 200
         page = client.get(url).content.decode()
         assert 'name="_save"' not in page and 'name="kind"' not in page
         assert client.post(url, {"kind": "activated"}).status_code == 403
-        delete = reverse("admin:mus_accountevent_delete", args=[event.pk])
+        delete = reverse("admin:organisation_accountevent_delete", args=[event.pk])
         assert client.post(delete, {"post": "yes"}).status_code == 403
-        assert client.get(reverse("admin:mus_accountevent_add")).status_code == 403
-        changelist = reverse("admin:mus_accountevent_changelist")
+        assert client.get(reverse("admin:organisation_accountevent_add")).status_code == 403
+        changelist = reverse("admin:organisation_accountevent_changelist")
         response = client.post(
             changelist, {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}
         )
@@ -854,7 +845,7 @@ class TestSuperuserIsRecorded:
         assert response.status_code in (200, 302)
 
     def test_the_record_refuses_changes_in_code_and_in_the_database(self, superuser):
-        from mus.models import AccountEvent, AccountEventIsAppendOnlyError
+        from organisation.models import AccountEvent, AccountEventIsAppendOnlyError
 
         Client().post(reverse("login"), {"username": "root", "password": PASSWORD})
         event = AccountEvent.objects.get(kind=AccountEvent.Kind.SUPERUSER_LOGGED_IN)
@@ -875,7 +866,7 @@ class TestSuperuserIsRecorded:
     def test_the_superuser_still_manages_an_hr_members_login_recorded(
         self, client, superuser, other_hr
     ):
-        from mus.models import AccountEvent
+        from organisation.models import AccountEvent
 
         client.force_login(superuser)
         data = form_data(client.get(change_url(other_hr)))

@@ -21,19 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from competencies.models import Question
-from mus.models import Department
-from reviews.models import (
-    TALK_STATES,
-    Answer,
-    Goal,
-    Mark,
-    Preparation,
-    Review,
-    ReviewEvent,
-    State,
-)
-from reviews.trail import removal
+from organisation.models import Department
+from reviews.models import TALK_STATES, Answer, Goal, Mark, Preparation, Review, State
 from tests.conftest import make_person, make_round
+from trail.models import ReviewEvent
+from trail.recording import removal
 
 pytestmark = [
     pytest.mark.skipif(

@@ -15,9 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from mus.models import Department
-from reviews import heatmap
-from reviews.insight import (
+from hr.insight import heatmap
+from hr.insight.reports import (
     HIDDEN,
     SMALLEST_GROUP,
     DepartmentTree,
@@ -26,6 +25,7 @@ from reviews.insight import (
     latest_round_with_talks,
     suppress,
 )
+from organisation.models import Department
 from tests.conftest import make_person, make_round
 from tests.insight_world import focus, goals, people, reviews
 

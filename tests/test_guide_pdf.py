@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from common.pdf import page_numbers_content, render_pdf
 from competencies.models import Catalogue, QuestionSet, Statement
 from competencies.views import guide_filename
-from mus.pdf import page_numbers_content, render_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -31,8 +31,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from competencies.models import Competence, Question
-from mus.models import Department, Person, User
 from notifications.models import Notice
+from organisation.models import Department, Person, User
 from reviews.models import (
     Answer,
     FocusArea,
@@ -41,12 +41,12 @@ from reviews.models import (
     Preparation,
     Reflection,
     Review,
-    ReviewEvent,
     Round,
     State,
 )
 from tests import sweep
 from tests.conftest import make_person, make_round
+from trail.models import ReviewEvent
 
 pytestmark = pytest.mark.django_db
 

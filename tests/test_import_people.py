@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from mus.models import Department, Person, User
+from organisation.models import Department, Person, User
 
 pytestmark = pytest.mark.django_db
 

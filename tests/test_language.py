@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from mus.collation import Localised, danish_key, english_key
-from mus.models import Department, Person, User
+from common.collation import Localised, danish_key, english_key
+from organisation.models import Department, Person, User
 from tests.conftest import make_person
 
 ROOT = Path(settings.BASE_DIR)

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from reviews.forms import GoalForm, RoundForm
+from hr.forms import RoundForm
+from reviews.forms import GoalForm
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 

@@ -126,7 +126,7 @@ def test_an_overlong_username_is_counted_like_any_other(client, employee):
 def test_attempts_count_by_the_address_the_trusted_proxies_saw(
     rf, settings, proxies, forwarded, expected
 ):
-    from mus.accounts import client_address
+    from organisation.accounts import client_address
 
     settings.TRUSTED_PROXIES = proxies
     request = rf.post("/login/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reviews.insight import med_report
+from hr.insight.reports import med_report
 from tests.conftest import make_person, make_round
 from tests.insight_world import people, reviews
 from tests.test_review_pdf import Pdf

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from mus.models import Person, User
+from organisation.models import Person, User
+from privacy.personal_data import remove_person
 from reviews.access import access_to
-from reviews.models import Action, LockedError, Review, ReviewEvent, Role, Round
-from reviews.personal_data import remove_person
+from reviews.models import LockedError, Review, Round
 from reviews.services import move_to_manager
 from tests.conftest import PASSWORD
 from tests.test_review_pdf import (
@@ -31,6 +31,7 @@ from tests.test_review_pdf import (
     Pdf,
     conclude,
 )
+from trail.models import Action, ReviewEvent, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +208,7 @@ class TestRemoval:
 class TestAdmin:
     def changelist(self, client, user, data=None):
         client.force_login(user)
-        url = reverse("admin:mus_person_changelist")
+        url = reverse("admin:organisation_person_changelist")
         return client.post(url, data) if data else client.get(url)
 
     def test_hr_reads_what_removal_does_then_confirms(self, client, hr_user, concluded, colleague):
@@ -234,7 +235,7 @@ class TestAdmin:
     def test_plain_deleting_is_not_offered(self, client, hr_user, employee):
         page = self.changelist(client, hr_user).content.decode()
         assert 'value="delete_selected"' not in page and 'value="remove_people"' in page
-        delete = reverse("admin:mus_person_delete", args=[employee.pk])
+        delete = reverse("admin:organisation_person_delete", args=[employee.pk])
         assert client.post(delete, {"post": "yes"}).status_code == 403
         assert Person.objects.filter(pk=employee.pk).exists()
 

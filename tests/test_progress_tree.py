@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from mus.models import Department
-from reviews.insight import progress
+from hr.insight.reports import progress
+from organisation.models import Department
 from reviews.models import Round
 from reviews.progress import rounds_with_counts
 from tests.conftest import make_person, make_round

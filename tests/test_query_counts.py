@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from competencies.models import Question
-from mus.models import Person, User
+from organisation.models import Person, User
 from reviews.models import Answer, FocusArea, Mark, Preparation, Review
 from tests import insight_world as world
 from tests.conftest import make_round

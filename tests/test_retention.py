@@ -17,15 +17,14 @@ from reviews.models import (
     Preparation,
     Reflection,
     Review,
-    ReviewEvent,
     Round,
     State,
-    TrailRemoval,
 )
 from reviews.services import close_round
 from reviews.services import open_round as open_
 from tests.conftest import make_round
 from tests.test_review_pdf import conclude
+from trail.models import ReviewEvent, TrailRemoval
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reviews.models import ReviewEvent
+from trail.models import ReviewEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,8 @@
 
 import pytest
 
-from reviews.models import (
-    TALK_STATES,
-    TRANSITIONS,
-    InvalidTransitionError,
-    Review,
-    ReviewEvent,
-    State,
-)
+from reviews.models import TALK_STATES, TRANSITIONS, InvalidTransitionError, Review, State
+from trail.models import ReviewEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from mus.models import Department
+from organisation.models import Department
 from reviews.models import Review, Round
 from tests.conftest import make_person, make_round
 

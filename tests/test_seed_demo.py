@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mus.management.commands.seed_demo import DEMO_PASSWORD
-from mus.models import Department, Person, User
-from reviews.access import is_hr
+from organisation.models import Department, Person, User
+from organisation.roles import is_hr
 from reviews.models import Review, Round
 
 pytestmark = pytest.mark.usefixtures("catalogues")
@@ -71,7 +71,7 @@ def test_last_years_concluded_round_leaves_anne_goals_to_follow_up():
 
 
 def test_hrs_insight_has_figures_to_show_in_the_demo():
-    from reviews.insight import HIDDEN, focus_map, med_report
+    from hr.insight.reports import HIDDEN, focus_map, med_report
 
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)

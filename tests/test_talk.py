@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from reviews.access import access_to
-from reviews.models import FocusArea, Goal, Mark, Preparation, Review, ReviewEvent, State
+from reviews.models import FocusArea, Goal, Mark, Preparation, Review, State
+from trail.models import ReviewEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -14,16 +14,9 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from competencies.models import Question
 from reviews.access import access_to
-from reviews.models import (
-    Action,
-    Goal,
-    ReviewEvent,
-    Role,
-    State,
-    TrailIsAppendOnlyError,
-    TrailRemoval,
-)
-from reviews.trail import removal
+from reviews.models import Goal, State
+from trail.models import Action, ReviewEvent, Role, TrailIsAppendOnlyError, TrailRemoval
+from trail.recording import removal
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +215,7 @@ def test_nothing_is_read_without_a_trail_entry_and_nothing_else(client, review, 
         url = reverse(name, args=[review.public_id])
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
-        trail_sql = [q["sql"] for q in queries if "reviews_reviewevent" in q["sql"]]
+        trail_sql = [q["sql"] for q in queries if "trail_reviewevent" in q["sql"]]
         assert len(trail_sql) == 1 and trail_sql[0].startswith("INSERT"), (name, trail_sql)
 
 
@@ -234,7 +227,7 @@ def test_an_autosave_costs_one_insert_into_the_trail(client, review, employee):
     client.post(url, {"field": name, name: "Først", f"{name}-version": 0}, HTTP_HX_REQUEST="true")
     with CaptureQueriesContext(connection) as queries:
         client.post(url, {"field": name, name: "Så", f"{name}-version": 1}, HTTP_HX_REQUEST="true")
-    trail_sql = [q["sql"] for q in queries if "reviews_reviewevent" in q["sql"]]
+    trail_sql = [q["sql"] for q in queries if "trail_reviewevent" in q["sql"]]
     assert len(trail_sql) == 1 and trail_sql[0].startswith("INSERT"), trail_sql
 
 
@@ -290,8 +283,8 @@ class TestAppendOnly:
     @pytest.mark.parametrize(
         "sql",
         [
-            "UPDATE reviews_reviewevent SET action = 'x' WHERE id = %s",
-            "DELETE FROM reviews_reviewevent WHERE id = %s",
+            "UPDATE trail_reviewevent SET action = 'x' WHERE id = %s",
+            "DELETE FROM trail_reviewevent WHERE id = %s",
         ],
     )
     def test_the_database_refuses_too(self, entry, sql):
@@ -321,7 +314,7 @@ class TestAppendOnly:
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
-            cursor.execute("UPDATE reviews_reviewevent SET action = 'x' WHERE id = %s", [entry.pk])
+            cursor.execute("UPDATE trail_reviewevent SET action = 'x' WHERE id = %s", [entry.pk])
 
 
 def test_the_admin_shows_the_trail_to_read_only(client, superuser, review, employee):
@@ -329,22 +322,22 @@ def test_the_admin_shows_the_trail_to_read_only(client, superuser, review, emplo
         review=review, actor=employee.user, kind="read", action=Action.OPENED_REVIEW
     )
     client.force_login(superuser)
-    changelist = client.get(reverse("admin:reviews_reviewevent_changelist"))
+    changelist = client.get(reverse("admin:trail_reviewevent_changelist"))
     assert changelist.status_code == 200
     assert "åbnede samtalen" in changelist.content.decode()
-    assert client.get(reverse("admin:reviews_reviewevent_add")).status_code == 403
-    change = reverse("admin:reviews_reviewevent_change", args=[entry.pk])
+    assert client.get(reverse("admin:trail_reviewevent_add")).status_code == 403
+    change = reverse("admin:trail_reviewevent_change", args=[entry.pk])
     page = client.get(change)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert client.post(change, {"action": "x"}).status_code == 403
-    delete = reverse("admin:reviews_reviewevent_delete", args=[entry.pk])
+    delete = reverse("admin:trail_reviewevent_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert ReviewEvent.objects.get(pk=entry.pk).action == Action.OPENED_REVIEW
 
 
 def test_hr_has_no_right_to_the_trail_in_the_admin(client, hr_user):
     client.force_login(hr_user)
-    assert client.get(reverse("admin:reviews_reviewevent_changelist")).status_code == 403
+    assert client.get(reverse("admin:trail_reviewevent_changelist")).status_code == 403
 
 
 def test_a_long_trail_folds_repeats_and_keeps_the_reasons(client, review, employee, hr_user):

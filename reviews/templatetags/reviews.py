@@ -1,12 +1,10 @@
 from django import template
-from django.utils import formats
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from competencies import cache
 from competencies.wheel import Level
-from reviews.insight import HIDDEN
 from reviews.models import Answer, Mark
 
 register = template.Library()
@@ -17,49 +15,10 @@ def next_step(review, party: str) -> str:
     return review.next_step(party)
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 @register.simple_tag
 def meaning(competence, part: str = "meaning") -> str:
     """A round's competence unfolded: its statements, rendered once (competencies.cache)."""
     return cache.meaning_html(competence, part)
-
-
-@register.filter
-def percent(share) -> str:
-    """A share of 1 as a percentage in the reader's language: "42,5 %"; a dash for none."""
-    if share is None:
-        return "–"
-    # number_format() cuts decimals off; a share is rounded, as the CSV and Excel show it.
-    return f"{formats.number_format(round(share * 100, 1), 1)}\u00a0%"
-
-
-@register.filter
-def grouped(number: int) -> str:
-    """A count with the reader's thousands separator: "50.000"."""
-    return formats.number_format(number, force_grouping=True)
-
-
-def figure(column, value) -> str:
-    """One figure of a report as the page shows it; a hidden one says why it is hidden."""
-    if value is HIDDEN:
-        return format_html('<span class="figure--hidden">{}</span>', value)
-    if column.kind == "share":
-        return percent(value)
-    return grouped(value) if isinstance(value, int) else value
-
-
-@register.simple_tag
-def figure_cells(row, columns) -> str:
-    """A report row's figures as table cells: one tag per row, as a big tree has many rows."""
-    return format_html_join(
-        "",
-        '<td class="num">{}</td>',
-        ((figure(c, v),) for c, v in zip(columns, row.cells, strict=True)),
-    )
 
 
 # The texts of a preparation by the first part of their field name: the model field that

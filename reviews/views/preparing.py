@@ -13,11 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from common.posted import whole_number
+from common.views import run_write
 from competencies.wheel import render_wheel, wheel_summary
-from mus.posted import whole_number
-from reviews import access, preparation, progress, trail
+from reviews import lookups, preparation, progress
+from reviews.access import access_to
 from reviews.models import EditConflictError
-from reviews.views.common import run_write
+from reviews.refusals import forbidden
+from trail import recording
+from trail.models import Action
 
 TEXT_FIELDS = ("answer-", "note-", "name-")
 
@@ -47,13 +51,15 @@ def previous_agreements(review, review_access):
         return None
     previous = progress.previous_agreements(review)
     if previous is not None:
-        trail.opened_earlier(review_access, previous.review)
+        recording.shown(review_access, Action.READ_PREVIOUS, review=previous.review)
     return previous
 
 
 def _page_context(review, review_access) -> dict:
     own = preparation.sheet_for(review, review_access.own_preparation)
     theirs = preparation.other_preparation_shown(review_access)
+    shows = Action.READ_BOTH_PREPARATIONS if theirs else Action.OPENED_PREPARATION
+    recording.shown(review_access, shows)
     editing = _editing(review, review_access)
     return editing | {
         "review": review,
@@ -81,11 +87,11 @@ def _apply(review_access, name: str, value: str, version: str):
 @login_required
 def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
     # The page names both: the employee, and the other who will read what one writes.
-    review, review_access = access.review_for_the_two(request.user, public_id)
+    review, review_access = lookups.review_for_the_two(request.user, public_id)
     conflicts, errors = {}, []
     if request.method == "POST":
         if not review_access.can_prepare:
-            access.refuse(review_access, _("This preparation can no longer change."))
+            raise forbidden(review_access, _("This preparation can no longer change."))
         for name, value in request.POST.items():
             try:
                 if name.startswith(TEXT_FIELDS) and not name.endswith("-version"):
@@ -100,18 +106,18 @@ def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if not conflicts and not errors:
             messages.success(request, _("Your preparation is saved."))
             return redirect("prepare", public_id=public_id)
-        review_access = access.access_to(request.user, review)
+        review_access = access_to(request.user, review)
     context = _page_context(review, review_access) | {"conflicts": conflicts, "errors": errors}
     return render(request, "reviews/prepare.html", context)
 
 
 @login_required
 @require_POST
-@transaction.atomic  # access.review_to_prepare reads under the lock the write holds
+@transaction.atomic  # lookups.review_to_prepare reads under the lock the write holds
 def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """htmx autosave of one text. A conflict keeps the typed text in its field and shows
     the text saved meanwhile beside it, until the writer chooses one of the two."""
-    review, review_access = access.review_to_prepare(request.user, public_id)
+    review, review_access = lookups.review_to_prepare(request.user, public_id)
     name = request.POST.get("field", "")
     if not name.startswith(TEXT_FIELDS):
         raise Http404
@@ -148,10 +154,10 @@ def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-@transaction.atomic  # access.review_to_prepare reads under the lock the write holds
+@transaction.atomic  # lookups.review_to_prepare reads under the lock the write holds
 def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Mark a competence by a click on the wheel or a radio button; the wheel is redrawn."""
-    review, review_access = access.review_to_prepare(request.user, public_id)
+    review, review_access = lookups.review_to_prepare(request.user, public_id)
     key = request.POST.get("key", "")
     level = request.POST.get("level", request.POST.get(f"level-{key}", ""))
     try:
@@ -173,9 +179,9 @@ def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-@transaction.atomic  # access.review_to_prepare reads under the lock the write holds
+@transaction.atomic  # lookups.review_to_prepare reads under the lock the write holds
 def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    _review, review_access = access.review_to_prepare(request.user, public_id)
+    _review, review_access = lookups.review_to_prepare(request.user, public_id)
     run_write(
         request,
         lambda: preparation.share(review_access),
@@ -187,7 +193,7 @@ def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def prepare_take_back(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    _review, review_access = access.review_for_party(request.user, public_id)
+    _review, review_access = lookups.review_for_party(request.user, public_id)
     run_write(
         request,
         lambda: preparation.take_back(review_access),

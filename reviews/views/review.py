@@ -8,15 +8,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mus.pdf import pdf_response
-from reviews import access, record, trail
-from reviews.models import Goal
+from common.pdf import pdf_response
+from reviews import history, lookups, record
+from reviews.models import TALK_STATES, Goal
+from trail.models import Action
 
 
 @login_required
 def review_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    review, review_access = access.review_for_party(request.user, public_id)
-    context = {"review": review, "access": review_access, "talk_states": access.TALK_STATES}
+    review, review_access = lookups.review_for_party(
+        request.user, public_id, shows=Action.OPENED_REVIEW
+    )
+    context = {"review": review, "access": review_access, "talk_states": TALK_STATES}
     if review_access.follows_up_only:  # the talk was not theirs: what was agreed is here
         context |= {
             "agreed_goals": [goal for goal in review.goals.all() if goal.is_agreed],
@@ -27,19 +30,19 @@ def review_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 def review_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    review, review_access = access.review_for_record(request.user, public_id)
+    review, review_access = lookups.review_for_record(request.user, public_id)
     return pdf_response(record.review_pdf(review, review_access, request), record.filename(review))
 
 
 @login_required
 def review_trail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Who has opened my MUS: the review's trail, for its employee, newest first."""
-    review, _access = access.review_for_employee(request.user, public_id)
+    review, _access = lookups.review_for_employee(request.user, public_id)
     others_only = request.GET.get("others") == "1"
-    events = trail.events_of(review)
+    events = history.events_of(review)
     if others_only:
         events = events.exclude(actor=request.user)
-    lines = trail.lines(events)[::-1]
+    lines = history.lines(events)[::-1]
     context = {
         "review": review,
         "page": Paginator(lines, 100).get_page(request.GET.get("page")),

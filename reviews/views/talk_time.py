@@ -11,16 +11,15 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications import calendar
-from reviews import access
+from common.views import run_write
+from reviews import lookups
 from reviews import talk as talk_service
 from reviews.forms import TalkTimeForm
-from reviews.views.common import run_write
 
 
 @login_required
 def talk_time(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    review, review_access = access.review_to_schedule(request.user, public_id)
+    review, review_access = lookups.review_to_schedule(request.user, public_id)
     form = TalkTimeForm(request.POST or None, review=review)
     form.fields["place"].help_text = _("%(help)s Who reads it: %(readers)s") % {
         "help": form.fields["place"].help_text,
@@ -65,20 +64,10 @@ def _report(request, review, form: TalkTimeForm, changed: bool) -> None:
 @login_required
 @require_POST
 def talk_time_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    _review, review_access = access.review_to_schedule(request.user, public_id)
+    _review, review_access = lookups.review_to_schedule(request.user, public_id)
     run_write(
         request,
         lambda: talk_service.cancel_talk(review_access),
         _("The talk is cancelled. You both receive the cancellation by e-mail."),
     )
     return redirect("review_detail", public_id=public_id)
-
-
-@login_required
-def talk_ics(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """The talk as a calendar file, for either party to import by hand."""
-    review, _access = access.review_with_talk_time(request.user, public_id)
-    ics = calendar.talk_calendar(review, method="PUBLISH")
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{calendar.filename(review)}"'
-    return response

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.posted import whole_number
+from common.views import run_write
 from competencies.wheel import render_wheel
-from mus.posted import whole_number
-from reviews import access, comparison, preparation
+from reviews import comparison, lookups, preparation
 from reviews import talk as talk_service
 from reviews.forms import GoalForm
 from reviews.models import Goal, Reflection
-from reviews.views.common import run_write
+from trail.models import Action
 
 
 def _talk_context(review, review_access, goal_form=None) -> dict:
@@ -47,7 +48,9 @@ def _talk_context(review, review_access, goal_form=None) -> dict:
 
 @login_required
 def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    review, review_access = access.review_for_the_two(request.user, public_id)
+    review, review_access = lookups.review_for_the_two(
+        request.user, public_id, shows=Action.OPENED_TALK
+    )
     if not review_access.can_see_comparison:  # the talk has not begun
         return redirect("review_detail", public_id=public_id)
     return render(request, "reviews/talk.html", _talk_context(review, review_access))
@@ -55,7 +58,7 @@ def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _talk_write(request, public_id, write) -> HttpResponse:
     """Run one write of the talk for the requesting party, then show the talk again."""
-    review, review_access = access.review_for_party(request.user, public_id)
+    review, review_access = lookups.review_for_party(request.user, public_id)
     run_write(request, lambda: write(review, review_access))
     return redirect("talk", public_id=public_id)
 
@@ -80,7 +83,9 @@ def talk_focus(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def goal_save(request: HttpRequest, public_id: UUID, goal_id: int | None = None) -> HttpResponse:
-    review, review_access = access.review_for_party(request.user, public_id)
+    review, review_access = lookups.review_for_party(
+        request.user, public_id, shows=Action.OPENED_TALK
+    )
     goal = get_object_or_404(Goal, pk=goal_id, review=review) if goal_id else Goal(review=review)
     form = GoalForm(request.POST, instance=goal)
     if not form.is_valid():
@@ -120,7 +125,7 @@ def goal_delete(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResp
 def goal_status(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
     """The goal's status through the year; back to the talk, or for a manager who took the
     review over after it, to the review's page, where they follow it up."""
-    review, review_access = access.review_for_party(request.user, public_id)
+    review, review_access = lookups.review_for_party(request.user, public_id)
     goal = get_object_or_404(Goal, pk=goal_id, review=review)
     status = request.POST.get("status", "")
     run_write(request, lambda: talk_service.set_goal_status(review_access, goal, status))
@@ -159,7 +164,9 @@ def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Refleksioner efter MUS: one's own points to hold on to, private unless shared."""
-    review, review_access = access.review_for_the_two(request.user, public_id)
+    review, review_access = lookups.review_for_the_two(
+        request.user, public_id, shows=Action.OPENED_REFLECTIONS
+    )
     conflicts = {}
     if request.method == "POST":
         texts = {
@@ -221,7 +228,7 @@ def _reflection_fields(reflection, conflicts) -> list[dict]:
 @login_required
 @require_POST
 def reflection_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    _review, review_access = access.review_for_party(request.user, public_id)
+    _review, review_access = lookups.review_for_party(request.user, public_id)
     run_write(
         request,
         lambda: talk_service.share_reflection(review_access),

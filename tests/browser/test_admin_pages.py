@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from mus.management.commands.seed_demo import DEMO_PASSWORD
-from mus.models import User
+from organisation.models import User
 from tests.browser.conftest import assert_accessible, page_weight, write_weights
 from tests.browser.world import build_world
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from competencies.models import Catalogue
-from mus.models import Person
+from organisation.models import Person
 from reviews.models import Round
 from tests import sweep
 from tests.browser.conftest import log_in
@@ -100,7 +100,7 @@ def test_django_admin_stays_within_the_policy(watched_page, live_server, superus
     change_forms = [
         reverse("admin:competencies_catalogue_change", args=[Catalogue.objects.first().pk]),
         reverse("admin:reviews_round_change", args=[Round.objects.first().pk]),
-        reverse("admin:mus_person_change", args=[Person.objects.first().pk]),
+        reverse("admin:organisation_person_change", args=[Person.objects.first().pk]),
     ]
     for url in [*sweep.admin_pages(), *change_forms]:
         visit(page, live_server.url + url)

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from mus.models import Person
+from organisation.models import Person
 from reviews.models import Review
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_hr_removes_a_person_and_their_data(page, live_server, review, colleague, hr_user):
-    page.goto(f"{live_server.url}/admin/mus/person/")
+    page.goto(f"{live_server.url}/admin/organisation/person/")
     page.get_by_label("Brugernavn").fill("hr")
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()

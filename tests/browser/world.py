@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from competencies.wheel import Level
 from mus.management.commands.seed_demo import DEMO_PASSWORD
-from mus.models import User
+from organisation.models import User
 from reviews import access, preparation, talk
 from reviews.models import Goal, Review, Round
 from tests.conftest import CATALOGUE_FIXTURES, make_round

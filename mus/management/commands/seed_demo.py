@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from competencies.models import Catalogue, QuestionSet
-from mus.models import HR_GROUP, Department, Person, User
-from mus.roles import sync_hr_group
+from organisation.models import HR_GROUP, Department, Person, User
+from organisation.roles import sync_hr_group
 from reviews.models import FocusArea, Goal, Review, Round
 from reviews.services import open_round
 

@@ -1,0 +1,199 @@
+"""HR's pages: rounds, their progress, and handling one review's manager or reopening."""
+
+import copy
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from common.views import run_write
+from hr.forms import (
+    FindReviewForm,
+    MoveToManagerForm,
+    ParticipantsForm,
+    ReminderScheduleForm,
+    ReopenForm,
+    RoundForm,
+)
+from hr.insight import reports
+from notifications import outbox
+from reviews import lookups, progress, services
+from reviews import talk as talk_service
+from reviews.models import Round
+
+
+@lookups.hr_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "hr/round_list.html", {"rounds": progress.rounds_with_counts()})
+
+
+@lookups.hr_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        round_ = form.save()
+        messages.success(
+            request, _("The round “%(name)s” was created as a draft.") % {"name": round_}
+        )
+        return redirect("round_detail", pk=round_.pk)
+    return render(request, "hr/round_form.html", {"form": form})
+
+
+def _round_page(request, round_, **forms) -> HttpResponse:
+    """The round's page with the top of its progress tree; a refused form comes back with
+    its errors."""
+    report = reports.progress(round_, levels=1, overdue_limit=0)
+    draft = round_.status == Round.Status.DRAFT
+    context = {
+        "round": round_,
+        "report": report,
+        "participant_count": round_.participants().count() if draft else report.review_count,
+        "participants_form": forms.get("participants_form") or ParticipantsForm(),
+        "reminder_form": forms.get("reminder_form") or ReminderScheduleForm(instance=round_),
+        "reminders_sent": outbox.sent_counts(round_),
+    }
+    return render(request, "hr/round_detail.html", context | forms)
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = lookups.round_for_hr(request.user, pk)
+    search = FindReviewForm(request.GET)
+    number = search.cleaned_data["employee"] if search.is_valid() else ""
+    found = (
+        round_.reviews.select_related("employee__user", "manager__user")
+        .filter(employee__employee_number=number)
+        .first()
+        if number
+        else None
+    )
+    return _round_page(request, round_, searched=number, found=found)
+
+
+def _report_opened(request, opened: services.Opened) -> None:
+    messages.success(
+        request,
+        ngettext("%(count)d review was created.", "%(count)d reviews were created.", opened.created)
+        % {"count": opened.created},
+    )
+    if opened.without_manager:
+        messages.warning(
+            request,
+            _("No review for people without a manager: %(names)s.")
+            % {"names": ", ".join(p.name for p in opened.without_manager)},
+        )
+
+
+@login_required
+@require_POST
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = lookups.round_for_hr(request.user, pk)
+    run_write(request, lambda: _report_opened(request, services.open_round(round_)))
+    return redirect("round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = lookups.round_for_hr(request.user, pk)
+    form = ParticipantsForm(request.POST)
+    if not form.is_valid():
+        return _round_page(request, round_, participants_form=form)
+    try:
+        opened = services.add_participants(
+            round_, form.cleaned_data["departments"], form.cleaned_data["people"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if opened:
+            _report_opened(request, opened)
+        else:
+            messages.success(request, _("The participants were added."))
+    return redirect("round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR changes when the round reminds those who have not prepared."""
+    round_ = lookups.round_for_hr(request.user, pk)
+    # The form writes what was posted into its instance even when refused: a copy of its
+    # own, so the page shows the round's schedule as saved beside the errors.
+    form = ReminderScheduleForm(request.POST, instance=copy.copy(round_))
+    if not form.is_valid():
+        return _round_page(request, round_, reminder_form=form)
+    if run_write(request, round_.check_accepts_changes, _("The reminder schedule is saved.")):
+        form.save()
+    return redirect(reverse("round_detail", args=[pk]) + "#reminders-heading")
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = lookups.round_for_hr(request.user, pk)
+    run_write(request, lambda: services.close_round(round_), _("The round is closed."))
+    return redirect("round_detail", pk=pk)
+
+
+@login_required
+def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+    """HR gives a review to another manager, having read what that does (``Handover``)."""
+    round_ = lookups.round_for_hr(request.user, pk)
+    review, hr_access = lookups.review_for_hr(request.user, round_, public_id)
+    if refusal := hr_access.reassign_refusal():
+        lookups.refuse(hr_access, refusal)
+    form = MoveToManagerForm(request.POST or None, access=hr_access)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_to_manager(
+                hr_access, form.cleaned_data["manager"], form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(employee)s’s review now belongs to %(manager)s.")
+                % {"employee": review.employee, "manager": review.manager},
+            )
+            return redirect("round_detail", pk=pk)
+    context = {
+        "round": round_,
+        "review": review,
+        "form": form,
+        "handover": services.handover(review).describe(),
+    }
+    return render(request, "hr/review_move.html", context)
+
+
+@login_required
+def review_reopen(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+    """HR reopens a concluded review; the reason is recorded in its history."""
+    round_ = lookups.round_for_hr(request.user, pk)
+    review, hr_access = lookups.review_for_hr(request.user, round_, public_id)
+    if request.method == "POST" and hr_access.is_party:
+        lookups.refuse(hr_access, hr_access.reopen_refusal())
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            talk_service.reopen(hr_access, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The review is reopened."))
+            return redirect("round_detail", pk=pk)
+    context = {
+        "round": round_,
+        "review": review,
+        "form": form,
+        "refusal": hr_access.reopen_refusal(),
+    }
+    return render(request, "hr/review_reopen.html", context)

@@ -1,0 +1,23 @@
+"""Refusing what reviews.access does not allow: said to the person, noted in the trail.
+
+A refusal is recorded by the request's ``TrailMiddleware``, after the refused write's
+transaction has rolled back, with the person's name and role (trail.recording).
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from reviews.access import ReviewAccess
+from reviews.models import LockedError
+from trail import recording
+
+
+def refused(access: ReviewAccess, reason: str) -> LockedError:
+    """A write that may not happen now: the error to raise, whose message the page shows."""
+    recording.refused(access, reason)
+    return LockedError(reason)
+
+
+def forbidden(access: ReviewAccess, reason: str) -> PermissionDenied:
+    """An action that is not the person's to take at all: the 403 to raise, saying why."""
+    recording.refused(access, reason)
+    return PermissionDenied(reason)
