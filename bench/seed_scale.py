@@ -481,4 +481,3 @@ def insert(model, columns: list[str], fixed: list[str], values: tuple, rows: lis
     with connection.cursor() as cursor:
         for chunk in batched(rows, BATCH):
             cursor.executemany(sql, [(*row, *values) for row in chunk])
-

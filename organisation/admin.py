@@ -232,7 +232,6 @@ class PersonAdmin(KeptNotDeleted, admin.ModelAdmin):
         return obj.name
 
 
-
 @admin.register(AccountEvent)
 class AccountEventAdmin(admin.ModelAdmin):
     """The record of account actions, for the superuser's audit; HR never sees it.
