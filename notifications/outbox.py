@@ -68,7 +68,7 @@ def queue_due_reminders(today: datetime.date) -> int:
         kind = Notice.Kind.OVERDUE if due_on > round_.preparation_deadline else Notice.Kind.REMINDER
         reviews = round_.reviews.filter(state__in=NOT_PREPARED, created_at__lt=_start_of(due_on))
         for party in round_.preparing_parties:
-            recipient = "employee_id" if party == Party.EMPLOYEE else "manager_id"
+            recipient = f"{party}_id"  # the review's employee_id or manager_id
             # Shared by the one who holds the place now: a former manager's sharing is theirs.
             shared = Preparation.objects.filter(
                 review=OuterRef("pk"), author=OuterRef(recipient), shared_at__isnull=False

@@ -140,6 +140,11 @@ class ReviewAccess:
         return self.party is not None
 
     @property
+    def is_employee(self) -> bool:
+        """For the words a page speaks to each: the employee's, or the manager's."""
+        return self.party == Party.EMPLOYEE
+
+    @property
     def follows_up_only(self) -> bool:
         """A manager given the review after its talk began: the talk was not theirs."""
         return self.party == Party.MANAGER and self.review.talk_handed_over
@@ -215,10 +220,6 @@ class ReviewAccess:
         return _("Your preparation has been seen, so sharing it can no longer be taken back.")
 
     @property
-    def can_see_status(self) -> bool:
-        return self.is_party or self.hr
-
-    @property
     def can_see_agreement(self) -> bool:
         """Agreed focus areas and development goals, with their status."""
         return self.is_party or self.hr
@@ -271,6 +272,10 @@ class ReviewAccess:
         """Write and share one's own reflections: the two, while the talk is under way."""
         return self.can_talk
 
+    def can_edit_reflection(self, reflection) -> bool:
+        """One's own reflection, until it is shared (``reflection`` None: not begun yet)."""
+        return self.can_reflect and (reflection is None or reflection.shared_at is None)
+
     @property
     def can_talk(self) -> bool:
         """Agree on focus areas and goals, write notes: the two, from the start of the talk
@@ -319,6 +324,19 @@ class ReviewAccess:
             and self.round_is_open
             and self.review.state == State.TALK_HELD
         )
+
+    def can_accept(self, goal) -> bool:
+        """Accept a goal's current wording: either of the two in the talk, once."""
+        return self.can_talk and getattr(goal, f"accepted_by_{self.party}") != goal.wording
+
+    def can_set_status(self, goal) -> bool:
+        """A goal's status through the year: once both have agreed it."""
+        return self.can_follow_up and goal.is_agreed
+
+    @property
+    def can_see_record(self) -> bool:
+        """The concluded review as a record (the PDF): its parties and HR, each their part."""
+        return self.is_party or self.hr
 
     @property
     def can_follow_up(self) -> bool:
@@ -373,11 +391,6 @@ class ReviewAccess:
             and not self.review.in_talk
             and self.review.round.status != Round.Status.CLOSED
         )
-
-    @property
-    def can_see_talk_time(self) -> bool:
-        """The agreed time of the talk is among "review status and dates": parties and HR."""
-        return self.can_see_status
 
     @property
     def can_see_trail(self) -> bool:

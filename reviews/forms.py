@@ -1,14 +1,18 @@
-"""The forms of the review's two parties: goals and the talk's time."""
+"""The forms of the review's two parties: every write of the preparation and the talk."""
 
 import datetime
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.fields import no_control_characters_in_line
+from common.fields import no_control_characters, no_control_characters_in_line
 from common.forms import CalendarDateInput
-from reviews.models import Goal
+from common.posted import LARGEST_INTEGER
+from competencies.wheel import Level
+from reviews.models import Goal, Reflection
 
 
 class GoalForm(forms.ModelForm):
@@ -78,3 +82,185 @@ class TalkTimeForm(forms.Form):
         round_ = self.review.round
         day = self.cleaned_data["at"].date()
         return not round_.talks_start <= day <= round_.talks_end
+
+
+# The writes of the preparation and the talk. Each posted value is read through a form:
+# a name, a number or a choice that is not what the page sends is refused as bad input
+# (``FormError``), before any write; what the value may then do, access decides.
+
+# A preparation's text by its field name: an answer to a question, a note on a tooth, or
+# the name of one's own competence in a slot ("answer-12", "note-c3", "name-s1").
+TEXT_NAME = r"answer-\d{1,10}|note-[cs]\d{1,10}|name-s\d{1,10}"
+TOOTH = r"[cs]\d{1,10}"
+
+
+class FormError(ValidationError):
+    """Posted values that are not what the page sends: the form's errors, in one message."""
+
+    def __init__(self, form: forms.Form):
+        super().__init__(
+            [error for errors in form.errors.values() for error in errors], code="invalid"
+        )
+
+
+def valid(form: forms.Form) -> dict:
+    """The form's cleaned data, or FormError."""
+    if not form.is_valid():
+        raise FormError(form)
+    return form.cleaned_data
+
+
+class VersionField(forms.IntegerField):
+    """The version of a text the writer's page was based on (a missing one: none yet)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, max_value=LARGEST_INTEGER, **kwargs)
+
+    def clean(self, value):
+        return super().clean(value) or 0
+
+
+class WrittenField(forms.CharField):
+    """A text as typed: kept whole (the model's field checks its length and characters)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=False, **kwargs)
+
+
+class PreparationTextForm(forms.Form):
+    """One text of a preparation, as htmx posts it while one types: which field, its text
+    under the field's own name, and the version it was based on (``<name>-version``, or
+    ``base_version`` after a conflict, with ``take_saved`` to keep the saved text)."""
+
+    field = forms.RegexField(regex=rf"^({TEXT_NAME})$")
+    base_version = VersionField()
+    take_saved = forms.BooleanField(required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        name = data.get("field", "")
+        self.fields[name] = WrittenField()
+        self.fields[f"{name}-version"] = VersionField()
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("field")
+        if name:
+            data["text"] = data.get(name, "")
+            data["version"] = data.get("base_version") or data.get(f"{name}-version", 0)
+        return data
+
+
+class PreparationForm(forms.Form):
+    """The whole preparation as the page posts it without JavaScript: every text with its
+    version, and every tooth's level (``level-<tooth>``)."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        for name in data:
+            if re.fullmatch(TEXT_NAME, name):
+                self.fields[name] = WrittenField()
+                self.fields[f"{name}-version"] = VersionField()
+            elif re.fullmatch(rf"level-({TOOTH})", name):
+                self.fields[name] = LevelField()
+
+    def texts(self) -> list[tuple[str, str, int]]:
+        """(field name, text, version) of each posted text."""
+        data = valid(self)
+        return [
+            (name, data[name], data[f"{name}-version"])
+            for name in self.fields
+            if re.fullmatch(TEXT_NAME, name)
+        ]
+
+    def levels(self) -> list[tuple[str, str]]:
+        """(tooth, level) of each posted level."""
+        data = valid(self)
+        return [(name.removeprefix("level-"), data[name]) for name in data if name[:6] == "level-"]
+
+
+class LevelField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, choices=[*Level.choices, ("", "")], **kwargs)
+
+
+class LevelForm(forms.Form):
+    """A tooth marked by a click on the wheel (``level``) or a radio button
+    (``level-<tooth>``, the page's own name for it)."""
+
+    key = forms.RegexField(regex=rf"^{TOOTH}$")
+    level = LevelField()
+
+    def __init__(self, data):
+        key = data.get("key", "")
+        if "level" not in data and f"level-{key}" in data:
+            data = {"key": key, "level": data[f"level-{key}"]}
+        super().__init__(data)
+
+
+class TalkTextForm(forms.Form):
+    """The manager's summary or the talk notes: which, its text, and its version."""
+
+    field = forms.ChoiceField(choices=[("summary", "summary"), ("talk_notes", "talk_notes")])
+    summary = WrittenField()
+    talk_notes = WrittenField()
+    version = VersionField()
+
+    def clean(self):
+        data = super().clean()
+        if field := data.get("field"):
+            data["text"] = data.get(field, "")
+        return data
+
+
+class FocusForm(forms.Form):
+    """The competences chosen as focus areas, by their keys on the comparison. A key the
+    comparison no longer has (a page left open while a name changed) is passed over."""
+
+    focus = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, data, keys: list[str]):
+        super().__init__(data)
+        self.fields["focus"].choices = [(key, key) for key in keys]
+        if data is not None:
+            known = [key for key in data.getlist("focus") if key in keys]
+            self.data = data.copy()
+            self.data.setlist("focus", known)
+
+
+class ReflectionForm(forms.Form):
+    """One's reflections: the posted points, each with the version it was based on. Points
+    not posted are left as they are."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        for name in Reflection.FIELDS:
+            if name in data:
+                self.fields[name] = WrittenField()
+                self.fields[f"{name}-version"] = VersionField()
+
+    def texts(self) -> dict[str, tuple[str, int]]:
+        data = valid(self)
+        return {
+            name: (data[name], data[f"{name}-version"])
+            for name in Reflection.FIELDS
+            if name in self.fields
+        }
+
+
+class WordingForm(forms.Form):
+    """A goal's wording as the page showed it, for accepting or rewording that wording."""
+
+    wording = VersionField()
+
+
+class GoalStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Goal.Status.choices)
+
+
+class ConfirmForm(forms.Form):
+    """The employee confirms that the talk took place, with anything they disagree with."""
+
+    disagreement = forms.CharField(
+        required=False, strip=False, max_length=4000, validators=[no_control_characters]
+    )

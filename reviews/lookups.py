@@ -151,7 +151,7 @@ def review_for_record(user: User, public_id) -> tuple[Review, ReviewAccess]:
     """
     review = _review(public_id, related=("round__catalogue", "employee__user", "manager__user"))
     review_access = access_to(user, review)
-    if not (review_access.is_party or review_access.hr):
+    if not review_access.can_see_record:
         _not_found(review_access)
     if not review.is_concluded:
         refuse(review_access, _("The review is not concluded, so it has no record yet."))

@@ -99,7 +99,7 @@ def _reflection(reflection: Reflection) -> ReflectionRecord | None:
 def _reflections(review: Review, review_access: ReviewAccess) -> list[ReflectionRecord]:
     visible = sorted(
         (r for r in review.reflections.all() if review_access.can_see_reflection(r)),
-        key=lambda r: r.party != Party.EMPLOYEE,
+        key=lambda r: r.party,  # the employee's first: "employee" < "manager"
     )
     return [record for r in visible if (record := _reflection(r))]
 

@@ -171,7 +171,7 @@ def delete_goal(access: ReviewAccess, goal: Goal) -> None:
 
 @transaction.atomic
 def set_goal_status(access: ReviewAccess, goal: Goal, status: str) -> None:
-    _require(access, _locked(access).can_follow_up and goal.is_agreed)
+    _require(access, _locked(access).can_set_status(goal))
     if status not in Goal.Status.values:
         raise LockedError(_("Choose one of the statuses."))
     Goal.objects.filter(pk=goal.pk).update(status=status)
@@ -218,7 +218,7 @@ def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> 
     """Save the fields of one's reflection; returns the conflicts, by field, that were refused."""
     _require(access, _locked(access).can_reflect)
     reflection = own_reflection(access)
-    _require(access, reflection.shared_at is None, _("Your reflections are shared."))
+    _require(access, access.can_edit_reflection(reflection), _("Your reflections are shared."))
     conflicts = {}
     for field, (text, version) in texts.items():
         if field not in Reflection.FIELDS or getattr(reflection, field) == text:

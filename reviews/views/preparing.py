@@ -13,17 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from common.posted import whole_number
 from common.views import run_write
 from competencies.wheel import render_wheel, wheel_summary
 from reviews import lookups, preparation, progress
 from reviews.access import access_to
+from reviews.forms import FormError, LevelForm, PreparationForm, PreparationTextForm
 from reviews.models import EditConflictError
 from reviews.refusals import forbidden
 from trail import recording
 from trail.models import Action
-
-TEXT_FIELDS = ("answer-", "note-", "name-")
 
 
 def _editing(review, review_access) -> dict:
@@ -72,16 +70,13 @@ def _page_context(review, review_access) -> dict:
     }
 
 
-def _apply(review_access, name: str, value: str, version: str):
-    """Save one posted text by its field name: the one path for htmx and the plain form."""
-    base = whole_number(version) or 0
+def _apply(review_access, name: str, value: str, version: int):
+    """Save one text by its field name (forms.TEXT_NAME): one path for htmx and the form."""
     kind, _sep, rest = name.partition("-")
-    if kind == "answer" and (question_id := whole_number(rest)) is not None:
-        question = preparation.question_of(review_access.review, question_id)
-        return preparation.save_answer(review_access, question, value, base)
-    if kind in ("note", "name"):
-        return preparation.save_mark_text(review_access, rest, kind, value, base)
-    raise Http404
+    if kind == "answer":
+        question = preparation.question_of(review_access.review, int(rest))
+        return preparation.save_answer(review_access, question, value, version)
+    return preparation.save_mark_text(review_access, rest, kind, value, version)
 
 
 @login_required
@@ -92,15 +87,22 @@ def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         if not review_access.can_prepare:
             raise forbidden(review_access, _("This preparation can no longer change."))
-        for name, value in request.POST.items():
+        form = PreparationForm(request.POST)
+        try:
+            texts, levels = form.texts(), form.levels()
+        except ValidationError as error:
+            texts, levels, errors = [], [], error.messages
+        for name, value, version in texts:
             try:
-                if name.startswith(TEXT_FIELDS) and not name.endswith("-version"):
-                    _apply(review_access, name, value, request.POST.get(f"{name}-version", ""))
-                elif name.startswith("level-"):
-                    preparation.save_level(review_access, name.removeprefix("level-"), value)
+                _apply(review_access, name, value, version)
             except EditConflictError as conflict:
                 conflict.mine = value  # shown in the field, the stored text beside it
                 conflicts[name] = conflict
+            except ValidationError as error:
+                errors += error.messages
+        for key, level in levels:
+            try:
+                preparation.save_level(review_access, key, level)
             except ValidationError as error:
                 errors += error.messages
         if not conflicts and not errors:
@@ -118,13 +120,14 @@ def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """htmx autosave of one text. A conflict keeps the typed text in its field and shows
     the text saved meanwhile beside it, until the writer chooses one of the two."""
     review, review_access = lookups.review_to_prepare(request.user, public_id)
-    name = request.POST.get("field", "")
-    if not name.startswith(TEXT_FIELDS):
-        raise Http404
-    take_saved = "take_saved" in request.POST
-    value = request.POST.get(name, "")
+    form = PreparationTextForm(request.POST)
+    if not form.is_valid():
+        if "field" in form.errors:
+            raise Http404  # no text of the preparation has that name
+        return HttpResponse(" ".join(FormError(form).messages), status=400)
+    name, value, take_saved = (form.cleaned_data[k] for k in ("field", "text", "take_saved"))
     # A choice after a conflict names the version it saw; autosave, the one in the page.
-    version = request.POST.get("base_version") or request.POST.get(f"{name}-version", "")
+    version = form.cleaned_data["version"]
     try:
         if take_saved:
             value = preparation.saved_text(review_access, name)
@@ -158,8 +161,12 @@ def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Mark a competence by a click on the wheel or a radio button; the wheel is redrawn."""
     review, review_access = lookups.review_to_prepare(request.user, public_id)
-    key = request.POST.get("key", "")
-    level = request.POST.get("level", request.POST.get(f"level-{key}", ""))
+    form = LevelForm(request.POST)
+    if not form.is_valid():
+        if "key" in form.errors:
+            raise Http404  # no tooth of the wheel has that name
+        return HttpResponse(" ".join(FormError(form).messages), status=400)
+    key, level = form.cleaned_data["key"], form.cleaned_data["level"]
     try:
         sheet = preparation.save_level(review_access, key, level)
     except ValidationError as error:

@@ -11,19 +11,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.posted import whole_number
 from common.views import run_write
 from competencies.wheel import render_wheel
 from reviews import comparison, lookups, preparation
 from reviews import talk as talk_service
-from reviews.forms import GoalForm
+from reviews.forms import (
+    ConfirmForm,
+    FocusForm,
+    GoalForm,
+    GoalStatusForm,
+    ReflectionForm,
+    TalkTextForm,
+    WordingForm,
+    valid,
+)
 from reviews.models import Goal, Reflection
+from reviews.refusals import forbidden
 from trail.models import Action
 
 
 def _talk_context(review, review_access, goal_form=None) -> dict:
     preparation.other_preparation_shown(review_access)  # its marks and notes, side by side
     rows = comparison.rows_for(review, review_access.preparations)
+    goals = list(review.goals.all())
     chosen = {(f.competence_id, f.name) for f in review.focus_areas.all()}
     letters = comparison.symbols()
     return {
@@ -36,7 +46,8 @@ def _talk_context(review, review_access, goal_form=None) -> dict:
             comparison.shared_wheel_teeth(rows),
             title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
         ),
-        "goals": list(review.goals.all()),
+        "goals": goals,
+        "acceptable": [goal for goal in goals if review_access.can_accept(goal)],
         "goal_form": goal_form or GoalForm(),
         "statuses": Goal.Status.choices,
         "readers": {
@@ -73,8 +84,8 @@ def talk_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def talk_focus(request: HttpRequest, public_id: UUID) -> HttpResponse:
     def write(review, review_access):
-        keys = set(request.POST.getlist("focus"))
         rows = comparison.rows_for(review, review_access.preparations)
+        keys = set(valid(FocusForm(request.POST, [r.key for r in rows]))["focus"])
         talk_service.set_focus_areas(review_access, [r.focus_key for r in rows if r.key in keys])
 
     return _talk_write(request, public_id, write)
@@ -92,7 +103,8 @@ def goal_save(request: HttpRequest, public_id: UUID, goal_id: int | None = None)
         context = _talk_context(review, review_access, goal_form=form if not goal_id else None)
         return render(request, "reviews/talk.html", context)
     try:
-        talk_service.save_goal(review_access, form.instance, _version(request.POST.get("wording")))
+        wording = valid(WordingForm(request.POST))["wording"]
+        talk_service.save_goal(review_access, form.instance, wording)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(reverse("talk", args=[public_id]) + "#goals")
@@ -108,10 +120,11 @@ def _goal_write(request, public_id, goal_id, write) -> HttpResponse:
 @login_required
 @require_POST
 def goal_accept(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
-    wording = _version(request.POST.get("wording"))
-    return _goal_write(
-        request, public_id, goal_id, lambda a, goal: talk_service.accept_goal(a, goal, wording)
-    )
+    def accept(review_access, goal):
+        wording = valid(WordingForm(request.POST))["wording"]
+        talk_service.accept_goal(review_access, goal, wording)
+
+    return _goal_write(request, public_id, goal_id, accept)
 
 
 @login_required
@@ -127,8 +140,11 @@ def goal_status(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResp
     review over after it, to the review's page, where they follow it up."""
     review, review_access = lookups.review_for_party(request.user, public_id)
     goal = get_object_or_404(Goal, pk=goal_id, review=review)
-    status = request.POST.get("status", "")
-    run_write(request, lambda: talk_service.set_goal_status(review_access, goal, status))
+    form = GoalStatusForm(request.POST)
+    run_write(
+        request,
+        lambda: talk_service.set_goal_status(review_access, goal, valid(form)["status"]),
+    )
     if review_access.follows_up_only:
         return redirect("review_detail", public_id=public_id)
     return redirect("talk", public_id=public_id)
@@ -140,9 +156,11 @@ def talk_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The manager's summary or the shared talk notes, saved with their version."""
 
     def write(review, review_access):
-        field = request.POST.get("field", "")
-        text, version = request.POST.get(field, ""), _version(request.POST.get("version"))
-        talk_service.save_talk_text(review_access, field, text, version)
+        form = TalkTextForm(request.POST)
+        if not form.is_valid() and "field" in form.errors:  # names no text of the talk
+            raise forbidden(review_access, review_access.write_refusal(""))
+        data = valid(form)
+        talk_service.save_talk_text(review_access, data["field"], data["text"], data["version"])
         messages.success(request, _("Saved."))
 
     return _talk_write(request, public_id, write)
@@ -157,8 +175,10 @@ def talk_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    disagreement = request.POST.get("disagreement", "")
-    return _talk_write(request, public_id, lambda review, a: talk_service.confirm(a, disagreement))
+    def confirm(review, review_access):
+        talk_service.confirm(review_access, valid(ConfirmForm(request.POST))["disagreement"])
+
+    return _talk_write(request, public_id, confirm)
 
 
 @login_required
@@ -169,12 +189,8 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     conflicts = {}
     if request.method == "POST":
-        texts = {
-            field: (request.POST.get(field, ""), _version(request.POST.get(f"{field}-version")))
-            for field in Reflection.FIELDS
-            if field in request.POST
-        }
         try:
+            texts = ReflectionForm(request.POST).texts()
             conflicts = talk_service.save_reflection(review_access, texts)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -194,16 +210,11 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "own": own,
             "fields": _reflection_fields(own, conflicts),
             "others": [(r, _reflection_fields(r, {})) for r in others],
-            "editable": review_access.can_reflect and not (own and own.shared_at),
+            "editable": review_access.can_edit_reflection(own),
             "conflicts": conflicts,
             "readers": review_access.readers("reflection", shared=bool(own and own.shared_at)),
         },
     )
-
-
-def _version(value: str | None) -> int:
-    """A posted version (or a goal's wording) as a number; anything else counts as none."""
-    return whole_number(value) or 0
 
 
 def _reflection_fields(reflection, conflicts) -> list[dict]:
