@@ -74,7 +74,7 @@ class RejectedFile(Exception):
 
 
 @dataclass
-class Row:
+class ImportRow:
     """One person as the file describes them, already stripped and normalised."""
 
     line: int
@@ -90,7 +90,7 @@ class Row:
 
 @dataclass
 class ParsedFile:
-    rows: list[Row]
+    rows: list[ImportRow]
     columns: frozenset[str]  # the known columns the file has; absent ones are left alone
     ignored_columns: list[str]
     problems: list[tuple[int, str]]  # (line, reason) found in the file on its own
@@ -213,7 +213,7 @@ def check_value(column: str, value: str, problems: list[str]) -> str | Departmen
     return value
 
 
-def parse_record(line: int, names: list[str], record: list[str]) -> tuple[Row, list[str]]:
+def parse_record(line: int, names: list[str], record: list[str]) -> tuple[ImportRow, list[str]]:
     problems: list[str] = []
     # Trailing empty cells beyond the header are harmless; anything else means shifted values.
     if len(record) < len(names) or any(value.strip() for value in record[len(names) :]):
@@ -221,8 +221,8 @@ def parse_record(line: int, names: list[str], record: list[str]) -> tuple[Row, l
             f"has {len(record)} values but the header has {len(names)} columns "
             "(a missing or extra separator?)"
         )
-        return Row(line), problems
-    row = Row(line)
+        return ImportRow(line), problems
+    row = ImportRow(line)
     for name, raw in zip(names, record, strict=False):
         if name in COLUMNS:
             setattr(row, name, check_value(name, raw.strip(), problems))
@@ -250,7 +250,7 @@ def parse(data: bytes) -> ParsedFile:
     return ParsedFile(rows, present, ignored, problems)
 
 
-def duplicates(rows: list[Row], column: str) -> list[tuple[int, str]]:
+def duplicates(rows: list[ImportRow], column: str) -> list[tuple[int, str]]:
     first_line: dict[str, int] = {}
     problems = []
     for row in rows:
@@ -263,7 +263,7 @@ def duplicates(rows: list[Row], column: str) -> list[tuple[int, str]]:
     return problems
 
 
-def own_managers(rows: list[Row]) -> list[tuple[int, str]]:
+def own_managers(rows: list[ImportRow]) -> list[tuple[int, str]]:
     return [
         (row.line, f"{MANAGER} {row.employee_number} is the person's own employee number")
         for row in rows
@@ -307,7 +307,7 @@ class Existing:
         )
 
 
-def username_problems(rows: list[Row], existing: Existing) -> list[tuple[int, str]]:
+def username_problems(rows: list[ImportRow], existing: Existing) -> list[tuple[int, str]]:
     problems = []
     for row in rows:
         holder = existing.user_by_username.get(row.username)
@@ -334,7 +334,7 @@ def username_problems(rows: list[Row], existing: Existing) -> list[tuple[int, st
     return problems
 
 
-def unknown_managers(rows: list[Row], existing: Existing) -> list[tuple[int, str]]:
+def unknown_managers(rows: list[ImportRow], existing: Existing) -> list[tuple[int, str]]:
     in_file = {row.employee_number for row in rows}
     return [
         (
@@ -371,9 +371,9 @@ def manager_cycles(manager_of: dict[str, str], starts: list[str]) -> list[list[s
     return cycles
 
 
-def cycle_problems(rows: list[Row], existing: Existing) -> list[tuple[int, str]]:
+def cycle_problems(rows: list[ImportRow], existing: Existing) -> list[tuple[int, str]]:
     # The first row of each number counts; a repeated number is reported on its own.
-    first_rows: dict[str, Row] = {}
+    first_rows: dict[str, ImportRow] = {}
     for row in rows:
         if row.employee_number:
             first_rows.setdefault(row.employee_number, row)
@@ -462,7 +462,7 @@ def unusable_password() -> str:
 
 
 def add_person(
-    row: Row, user_values: dict, department: Department, existing: Existing, changes: Changes
+    row: ImportRow, user_values: dict, department: Department, existing: Existing, changes: Changes
 ) -> Person:
     # A login without a person (made in admin, say) is taken over; otherwise a new login.
     user = existing.user_by_username.get(row.username)
@@ -496,7 +496,7 @@ def update_person(
 
 
 def set_managers(
-    rows: list[Row], person_by_number: dict[str, Person], existing: Existing, changes: Changes
+    rows: list[ImportRow], person_by_number: dict[str, Person], existing: Existing, changes: Changes
 ) -> None:
     """The second pass: everyone in the file has a key now, so managers can be pointed at."""
     for row in rows:

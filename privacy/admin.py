@@ -90,12 +90,12 @@ class RemovesPeople:
         return None
 
 
-class UserAdmin(RemovesPeople, organisation_admin.UserAdmin):
+class RemovableUserAdmin(RemovesPeople, organisation_admin.UserAdmin):
     def people_of(self, queryset):
         return list(queryset.exclude(removed_at__isnull=False).select_related("person"))
 
 
-class PersonAdmin(RemovesPeople, organisation_admin.PersonAdmin):
+class RemovablePersonAdmin(RemovesPeople, organisation_admin.PersonAdmin):
     user_lookup = "user"
 
     def people_of(self, queryset):
@@ -106,6 +106,6 @@ class PersonAdmin(RemovesPeople, organisation_admin.PersonAdmin):
 
 # The organisation's admins (registered when organisation.admin was imported, above),
 # again with the action added.
-for model, model_admin in ((User, UserAdmin), (Person, PersonAdmin)):
+for model, model_admin in ((User, RemovableUserAdmin), (Person, RemovablePersonAdmin)):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)

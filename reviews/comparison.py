@@ -12,7 +12,7 @@ from competencies.models import Competence
 from competencies.wheel import Level, Tooth
 from competencies.wheel import Mark as WheelMark
 from reviews.models import Mark, Review
-from reviews.preparation import Sheet, sheet_for
+from reviews.preparation import PreparationSheet, sheet_for
 
 RANK = {Level.STRONG: 0, Level.FINE: 1, Level.FOCUS: 2}
 
@@ -55,7 +55,9 @@ class ComparedRow:
         return {2: 0, 1: 1, 0: 2, None: 3}[self.distance]
 
 
-def compare(review: Review, employee: Sheet, manager: Sheet) -> list[ComparedRow]:
+def compare(
+    review: Review, employee: PreparationSheet, manager: PreparationSheet
+) -> list[ComparedRow]:
     by_key = {}
     for party, sheet in (("employee", employee), ("manager", manager)):
         for row in sheet.rows:
@@ -71,7 +73,7 @@ def compare(review: Review, employee: Sheet, manager: Sheet) -> list[ComparedRow
     return sorted(rows, key=lambda r: r.sort_key)  # stable: wheel order within a group
 
 
-def both_sheets(review: Review, preparations: dict) -> tuple[Sheet, Sheet]:
+def both_sheets(review: Review, preparations: dict) -> tuple[PreparationSheet, PreparationSheet]:
     # The marks alone: the comparison never shows the answers, so they are not read.
     return (
         sheet_for(review, preparations.get("employee"), whole=False),

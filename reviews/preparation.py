@@ -48,7 +48,7 @@ def _own_preparation(access: ReviewAccess) -> Preparation:
 
 
 @dataclass
-class Row:
+class WheelRow:
     """One tooth of the wheel as the page lists it: a competence or an own slot."""
 
     key: str
@@ -63,12 +63,12 @@ class Row:
 
 
 @dataclass
-class Sheet:
+class PreparationSheet:
     """A preparation laid out as the page, the PDF and the comparison show it."""
 
     preparation: Preparation | None
     themes: list[tuple[Theme, list[tuple[Question, Answer | None]]]] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+    rows: list[WheelRow] = field(default_factory=list)
 
     def teeth(self, symbol: str = "×", party: str = "") -> list[Tooth]:
         return [
@@ -87,7 +87,7 @@ def sheet_for(
     preparation: Preparation | None,
     whole: bool = True,
     marks: list[Mark] | None = None,
-) -> Sheet:
+) -> PreparationSheet:
     """Questions, competences and one party's answers and marks, in a fixed number of queries.
 
     Not ``whole``: the wheel's rows alone, without the answers, for redrawing the wheel
@@ -102,11 +102,11 @@ def sheet_for(
     themes = cache.themes(review.round.question_set_id) if whole else []
     competences = cache.competences(review.round.catalogue_id)
     rows = [
-        Row(key=f"c{c.pk}", name=c.name, competence=c, mark=by_competence.get(c.pk))
+        WheelRow(key=f"c{c.pk}", name=c.name, competence=c, mark=by_competence.get(c.pk))
         for c in competences
     ]
     rows += [
-        Row(
+        WheelRow(
             key=f"s{slot}",
             name=by_slot[slot].name if slot in by_slot else "",
             slot=slot,
@@ -114,7 +114,7 @@ def sheet_for(
         )
         for slot in range(1, review.round.catalogue.custom_slots + 1)
     ]
-    return Sheet(
+    return PreparationSheet(
         preparation=preparation,
         themes=[(t, [(q, answers.get(q.pk)) for q in t.questions.all()]) for t in themes],
         rows=rows,
@@ -180,7 +180,7 @@ def save_mark_text(
 
 
 @transaction.atomic
-def save_level(access: ReviewAccess, key: str, level: str) -> Sheet:
+def save_level(access: ReviewAccess, key: str, level: str) -> PreparationSheet:
     """Mark a tooth; returns the wheel's rows after it, to redraw with no further read."""
     if level not in Level.values and level != "":
         raise LockedError(_("Choose one of the three levels."))

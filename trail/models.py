@@ -36,7 +36,7 @@ class TrailIsAppendOnlyError(Exception):
 class TrailQuerySet(models.QuerySet):
     """The trail only grows: no update, and no delete but through ``trail.recording.removal``.
 
-    The database holds the same line (a trigger, see migration 0008), also against a
+    The database holds the same line (a trigger, see migration 0002), also against a
     deletion that Django's cascade makes without this queryset.
     """
 

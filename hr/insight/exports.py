@@ -1,7 +1,7 @@
 """HR's reports as files: CSV that Danish Excel opens as it is, and xlsx.
 
-Both are written from ``Sheet``s, and the sheets are built from the very report objects
-that the pages and the PDF show (reviews/insight.py), so every figure and every hidden
+Both are written from ``ExportSheet``s, and the sheets are built from the very report objects
+that the pages and the PDF show (hr/insight/reports.py), so every figure and every hidden
 "fewer than 5" is the same wherever one reads it.
 """
 
@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from competencies.views import DANISH_LETTERS
-from hr.insight.reports import HIDDEN, Column, MedReport, Progress, Row, TreeReport
+from hr.insight.reports import HIDDEN, Column, MedReport, Progress, ReportRow, TreeReport
 from reviews.models import State
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +31,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
-class Sheet:
+class ExportSheet:
     title: str
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
@@ -49,7 +49,7 @@ def _tree_columns() -> list[Column]:
     ]
 
 
-def _tree_row(row: Row) -> list:
+def _tree_row(row: ReportRow) -> list:
     if row.kind == "all":
         return [row.label, "", "", *row.cells]
     path = [unit.department.name for unit in row.unit.ancestors()]
@@ -59,10 +59,10 @@ def _tree_row(row: Row) -> list:
     return [row.label, kind, PATH_SEPARATOR.join(path), *row.cells]
 
 
-def tree_sheet(title: str, report: TreeReport) -> Sheet:
+def tree_sheet(title: str, report: TreeReport) -> ExportSheet:
     """The report's rows from the unit drilled down to, the whole organisation last."""
     rows = report.rows if report.root else [*report.rows, report.totals]
-    return Sheet(
+    return ExportSheet(
         title=title,
         columns=_tree_columns() + report.columns,
         rows=[_tree_row(row) for row in rows],
@@ -74,7 +74,7 @@ def _name(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username  # as Person.name has it
 
 
-def overdue_sheet(report: Progress) -> Sheet:
+def overdue_sheet(report: Progress) -> ExportSheet:
     """Everyone overdue in the part of the organisation the report shows, by department."""
     states = dict(State.choices)
     rows = report.overdue_reviews.values_list(
@@ -88,7 +88,7 @@ def overdue_sheet(report: Progress) -> Sheet:
         "manager__user__username",
         "state",
     )
-    return Sheet(
+    return ExportSheet(
         title=_("Overdue"),
         columns=[
             Column("employee", _("Employee"), "text"),
@@ -104,10 +104,10 @@ def overdue_sheet(report: Progress) -> Sheet:
     )
 
 
-def years_sheet(report: MedReport) -> Sheet:
+def years_sheet(report: MedReport) -> ExportSheet:
     """The whole organisation, year by year: the MED report's trend."""
     columns = [Column("year", _("Year"), "year"), *report.columns]
-    return Sheet(
+    return ExportSheet(
         title=_("Year by year"),
         columns=columns,
         rows=[
@@ -117,10 +117,12 @@ def years_sheet(report: MedReport) -> Sheet:
     )
 
 
-def notes_sheet(*notes: str) -> Sheet:
+def notes_sheet(*notes: str) -> ExportSheet:
     """What a reader of the file needs to know about its figures, which a page says beside them."""
     column = Column("note", _("About the figures"), "text")
-    return Sheet(title=_("About the figures"), columns=[column], rows=[[note] for note in notes])
+    return ExportSheet(
+        title=_("About the figures"), columns=[column], rows=[[note] for note in notes]
+    )
 
 
 def filename(*parts: str, extension: str) -> str:
@@ -142,7 +144,7 @@ def _csv_text(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_response(sheet: Sheet, name: str) -> HttpResponse:
+def csv_response(sheet: ExportSheet, name: str) -> HttpResponse:
     """UTF-8 with a byte order mark, semicolons and CRLF: what Danish Excel expects."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -184,7 +186,7 @@ def _xlsx_cell(ws, column: Column, value, indent: int = 0):
     return cell
 
 
-def xlsx_bytes(sheets: list[Sheet], title: str) -> bytes:
+def xlsx_bytes(sheets: list[ExportSheet], title: str) -> bytes:
     """Real numbers with number formats, the header row frozen, a filter on every column."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
@@ -222,7 +224,7 @@ def _sheet_title(title: str) -> str:
     return "".join(c for c in title if c not in "[]:*?/\\")[:31]
 
 
-def xlsx_response(sheets: list[Sheet], title: str, name: str) -> HttpResponse:
+def xlsx_response(sheets: list[ExportSheet], title: str, name: str) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(sheets, title), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -4,7 +4,7 @@ figures per unit and year, and the focus map of where the organisation wants to 
 Each report is computed here once, in a fixed number of queries however large the
 organisation: grouped queries for the figures, one for the department list, and the
 roll-up through the tree in Python. The page, the CSV, the xlsx and the PDF all render
-what these functions return (reviews/exports.py turns it into sheets), so the numbers,
+what these functions return (hr/insight/exports.py turns it into sheets), so the numbers,
 and what is hidden, cannot differ between them.
 
 HR sees status, dates, agreed focus areas and agreed goals (PRODUCT.md, "Who sees what").
@@ -137,7 +137,7 @@ class Column:
 
 
 @dataclass
-class Row:
+class ReportRow:
     """One line of a report: a unit with everything under it, the people directly in a
     unit that has units under it ("own"), or the whole organisation ("all")."""
 
@@ -205,7 +205,7 @@ class Figures:
             raise Http404
         return unit
 
-    def rows(self, root: Unit | None, levels: int | None = None) -> list[Row]:
+    def rows(self, root: Unit | None, levels: int | None = None) -> list[ReportRow]:
         """The tree from ``root`` down (the whole organisation, when ``root`` is None), in
         order: ``levels`` levels under it, or all."""
         rows = []
@@ -213,13 +213,13 @@ class Figures:
         def add(unit: Unit, depth: int, level: int) -> None:
             children = self.shown_children(unit)
             unfolded = levels is None or level < levels
-            row = Row("unit", unit, depth, drill=bool(children))
+            row = ReportRow("unit", unit, depth, drill=bool(children))
             rows.append(row)
             if not unfolded:
                 row.folded = len(children)
                 return
             if self.has_own_row(unit):
-                rows.append(Row("own", unit, depth + 1))
+                rows.append(ReportRow("own", unit, depth + 1))
             for child in children:
                 add(child, depth + 1, level + 1)
 
@@ -247,7 +247,9 @@ class Figures:
         if roots:
             yield ("all", None), roots
 
-    def fill(self, rows: list[Row], cells: Callable[[Row, Counts], list]) -> list[Row]:
+    def fill(
+        self, rows: list[ReportRow], cells: Callable[[ReportRow, Counts], list]
+    ) -> list[ReportRow]:
         for row in rows:
             row.cells = cells(row, self.counts(row.term))
         return rows
@@ -263,8 +265,8 @@ class TreeReport:
 
     columns: list[Column]
     root: Unit | None  # the unit drilled down to; None for the whole organisation
-    rows: list[Row]
-    totals: Row  # the whole organisation, or the unit drilled down to
+    rows: list[ReportRow]
+    totals: ReportRow  # the whole organisation, or the unit drilled down to
     choices: list[tuple[int, str]]  # the units one can drill down to
 
     @property
@@ -290,7 +292,7 @@ def _tree_report(
     figures: Figures, columns: list[Column], root: Unit | None, cells: Callable, levels
 ) -> TreeReport:
     rows = figures.fill(figures.rows(root, levels), cells)
-    totals = rows[0] if root else figures.fill([Row("all", None, 0)], cells)[0]
+    totals = rows[0] if root else figures.fill([ReportRow("all", None, 0)], cells)[0]
     return TreeReport(
         columns=columns, root=root, rows=rows, totals=totals, choices=figures.choices()
     )
@@ -349,7 +351,7 @@ def progress(
     root = figures.unit(department)
     late = overdue_states(round_)
 
-    def cells(row: Row, counts: Counts) -> list:
+    def cells(row: ReportRow, counts: Counts) -> list:
         overdue = sum(counts[state] for state in late)
         return [
             *(counts[state] for state in State.values),
@@ -455,7 +457,7 @@ def med_report(
         own = {f.pop("employee__department"): Counter(f) for f in per_department}
     figures = Figures(DepartmentTree.load(), own, present="employees")
 
-    def cells(row: Row, c: Counts) -> list:
+    def cells(row: ReportRow, c: Counts) -> list:
         employees = c["employees"]
         return [
             employees,
@@ -528,7 +530,7 @@ def focus_map(
     figures = Figures(DepartmentTree.load(), own, present="held")
     hidden = suppress(figures, [column.key for column in columns])
 
-    def cells(row: Row, counts: Counts) -> list:
+    def cells(row: ReportRow, counts: Counts) -> list:
         return [
             HIDDEN if (row.term, column.key) in hidden else counts[column.key] for column in columns
         ]

@@ -1,7 +1,7 @@
 """HR's insight: a round's progress through the tree, the focus map, the MED report.
 
 Each page has its downloads beside it, drawn from the same report (reviews/reports.py)
-by reviews/exports.py or the PDF template, so a download never differs from the page.
+by hr/insight/exports.py or the PDF template, so a download never differs from the page.
 """
 
 from django.contrib.auth.decorators import login_required
