@@ -121,9 +121,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # A database host that does not answer at all (not even to refuse) fails the attempt
-    # after this many seconds, so that the request gets the 503 page (mus.views.server_error)
-    # long before gunicorn's timeout kills the worker.
+    # A host that does not answer at all fails within seconds: the 503 page, not a worker
+    # killed by gunicorn's timeout (mus.views.server_error).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,11 +150,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Login throttling (django-axes). Failures count per username *and* address: by username
-# alone anyone could lock a colleague out from anywhere, and by address alone one wrong
-# guess too many would lock out a whole town hall behind one NAT address. The lockout
-# lifts itself after the cool-off (a failure meanwhile starts it again), and a
-# successful login forgets earlier failures.
+# Login throttling (django-axes), per username *and* address: by username alone anyone could
+# lock a colleague out, by address alone a whole town hall behind one NAT address.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

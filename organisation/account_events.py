@@ -80,11 +80,8 @@ def password_set_by_someone_else(request: HttpRequest, user: User) -> None:
     transaction.on_commit(partial(tell_password_set.enqueue, user.pk, request.user.pk), robust=True)
 
 
-# What of a login is watched, and what each change is called: (field, when it becomes
-# true, when it becomes false). The username and e-mail are what a person is found by (and
-# told at): an administrator who changed one, then set the password, would have handed the
-# login to someone else unseen. Their values are not kept, so that a removed person's
-# anonymised login stays anonymous.
+# What of a login is watched: (field, kind when true, kind when false). Username and e-mail
+# find a person, so a change of either is recorded too, without the values (anonymity).
 WATCHED = [
     ("is_superuser", Kind.MADE_SUPERUSER, Kind.NO_LONGER_SUPERUSER),
     ("is_active", Kind.ACTIVATED, Kind.DEACTIVATED),

@@ -197,9 +197,8 @@ class PersonAdmin(KeptNotDeleted, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        # Linked to another login, a person's reviews would belong to whoever holds that
-        # login: not for anyone to do here. Single sign-on finds people by their employee
-        # number too, so HR cannot change it; a superuser corrects a mistyped one.
+        # Re-linked, a person's reviews would go to another login's holder; the employee
+        # number finds people too, so only a superuser corrects a mistyped one.
         return ["user"] if request.user.is_superuser else ["user", "employee_number"]
 
     def get_form(self, request, obj=None, **kwargs):

@@ -455,9 +455,8 @@ class Changes:
 
 
 def unusable_password() -> str:
-    # What set_unusable_password() stores: "!" and a random suffix, so it never matches a
-    # password and still changes the user's password-reset tokens. One urandom call instead
-    # of 40 secrets.choice() calls: five seconds less for 50,000 new people.
+    # What set_unusable_password() stores ("!" and a random suffix), in one urandom call:
+    # 40 secrets.choice() calls each cost five seconds for 50,000 new people.
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2)
 
 

@@ -16,9 +16,8 @@ from common.fields import WrittenLine
 
 HR_GROUP = "HR"
 
-# A login with power in MUS: a superuser, staff (let into Django admin), or one holding a
-# right, given or through a group (HR holds the HR group's). Only a superuser manages
-# these logins; HR manages those of the people it keeps, who hold none.
+# A login with power: a superuser, staff, or one holding a right (the HR group's, say).
+# Only a superuser manages these; HR manages the logins of people who hold none.
 ADMINISTRATIVE = (
     Q(is_superuser=True)
     | Q(is_staff=True)

@@ -18,9 +18,8 @@ class RoundAdmin(admin.ModelAdmin):
     autocomplete_fields = ["departments", "people"]
 
     def get_readonly_fields(self, request, obj=None):
-        # The status moves only on HR's round pages (services.open_round and close_round),
-        # which create the reviews and set the dates: never here, so a closed round stays
-        # closed and a draft is opened with its reviews.
+        # The status moves on HR's round pages only (services.open_round, close_round),
+        # which also create the reviews and set the dates.
         fields = ["status", "opened_at", "closed_at"]
         if obj is not None and obj.status != Round.Status.DRAFT:
             # The reviews rest on these (Round.FIXED_ONCE_OPENED, which the model refuses

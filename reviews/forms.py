@@ -84,9 +84,8 @@ class TalkTimeForm(forms.Form):
         return not round_.talks_start <= day <= round_.talks_end
 
 
-# The writes of the preparation and the talk. Each posted value is read through a form:
-# a name, a number or a choice that is not what the page sends is refused as bad input
-# (``FormError``), before any write; what the value may then do, access decides.
+# The writes of the preparation and the talk: posted values that are not what the page
+# sends are refused before any write (FormError); what they may then do, access decides.
 
 # A preparation's text by its field name: an answer to a question, a note on a tooth, or
 # the name of one's own competence in a slot ("answer-12", "note-c3", "name-s1").

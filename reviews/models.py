@@ -90,10 +90,8 @@ class Round(models.Model):
         help_text=_("Days between reminders while overdue, until the talks end. Empty: once."),
     )
 
-    # What the reviews of an opened round rest on. The seal of "both prepare" depends on
-    # the mode: switched to "only the employee prepares", a manager would see an
-    # employee's preparation that the seal still held; switched back, shared marks would
-    # be editable again. The catalogue and question set are what the preparations answer.
+    # What an opened round's reviews rest on: the seal depends on the mode, and the
+    # preparations answer the catalogue and questions (docs/threat-model.md).
     FIXED_ONCE_OPENED = ("mode", "catalogue", "question_set")
 
     class Meta:
@@ -331,9 +329,8 @@ class Review(VersionedText):
     talk_cancelled = models.BooleanField(_("talk cancelled"), default=False)
     # RFC 5545's SEQUENCE: raised by every change, so calendars replace the older version.
     talk_sequence = models.PositiveIntegerField(default=0)
-    # Who led the talk: the preparations, the notes and the reflections of the talk are
-    # between the employee and this manager. A manager who takes the review over later
-    # follows up on what was agreed and reads nothing else (reviews.access).
+    # Who led the talk: its writing is between the employee and them; a manager given the
+    # review later follows up on what was agreed only (reviews.access).
     talk_manager = models.ForeignKey(
         Person,
         verbose_name=_("manager in the talk"),

@@ -117,10 +117,8 @@ class ReviewEvent(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # An Action (kept out of the field's choices, so new wording needs no migration).
     action = models.CharField(max_length=20, blank=True)
-    # A move: the states. A manager change: the two managers, the reason as the note, the
-    # state it was moved in as ``old`` and what stays with the old manager as ``new``
-    # (reviews.services.move_to_manager). A refusal: the URL's name as ``action``, why as
-    # the note.
+    # A move: the two states. A manager change: the state then (old), what stayed with the
+    # old manager (new), the reason (note). A refusal: the URL's name (action), why (note).
     old = models.CharField(max_length=200, blank=True)
     new = models.CharField(max_length=200, blank=True)
     old_manager = models.ForeignKey(

@@ -30,9 +30,8 @@ from reviews.progress import EMPLOYEE_NAME, NOT_HELD, overdue_states
 # organisation it shows; else it asks to drill down (and the CSV has them all).
 OVERDUE_SHOWN = 100
 
-# A page shows the unit chosen and this many levels under it (the whole organisation's
-# top units count as one), so a municipality of hundreds of departments stays a click
-# away and quick; the files carry every level.
+# A page shows the unit chosen and this many levels under it, so hundreds of departments
+# stay quick to read; the files carry every level.
 LEVELS_SHOWN = 2
 
 # Groups of fewer people than this are not shown on the focus map (nor in its exports).
