@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from hr.insight.reports import HIDDEN, FocusMap, Row
+from hr.insight.reports import HIDDEN, FocusMap, ReportRow
 
 LABEL_WIDTH = 220
 CELL_WIDTH = 80
@@ -71,7 +71,7 @@ class Cell:
     title: str
 
 
-def _cells(row: Row, focus_map: FocusMap, label: str) -> list[Cell]:
+def _cells(row: ReportRow, focus_map: FocusMap, label: str) -> list[Cell]:
     held = row.cells[0]
     cells = []
     for index, (column, value) in enumerate(zip(focus_map.columns, row.cells, strict=True)):
