@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.fields import WrittenLine, WrittenText
+from common.fields import WrittenLine, WrittenText, own_field
 from competencies.models import Catalogue, QuestionSet
 from competencies.wheel import Level
 from organisation.models import Department, Person, User
@@ -25,14 +25,6 @@ from trail.models import ReviewEvent
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
-
-
-def _concrete(model: models.Model, name: str) -> models.Field:
-    """A field of the model's own row (never a reverse relation), by name."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field):
-        raise TypeError(f"{name} is not a field of {type(model).__name__}'s own")
-    return field
 
 
 class RoundClosedError(ValidationError):
@@ -147,7 +139,7 @@ class Round(models.Model):
             saved &= {self._meta.get_field(name).name for name in update_fields}
             if not saved:
                 return
-        columns = {name: _concrete(self, name).attname for name in saved | {"status"}}
+        columns = {name: own_field(self, name).attname for name in saved | {"status"}}
         stored = Round.objects.filter(pk=self.pk).values(*columns.values()).first()
         if stored is None or stored["status"] == self.Status.DRAFT:
             return
@@ -235,11 +227,11 @@ TRANSITIONS: dict[str, set[str]] = {
 TALK_STATES = {State.TALK_STARTED, State.TALK_HELD, State.CONCLUDED}
 
 # States in which preparation is not finished by the deadline.
-NOT_PREPARED = [State.INVITED, State.PREPARING]
+NOT_PREPARED: list[str] = [State.INVITED, State.PREPARING]
 
 # States in which the talk has taken place: what the MED committee counts as a MUS held,
 # and from which the focus areas are agreed.
-HELD = [State.TALK_HELD, State.CONCLUDED]
+HELD: list[str] = [State.TALK_HELD, State.CONCLUDED]
 
 
 # What each party does next, by state; a round where nobody fills in skips preparation.
@@ -290,7 +282,7 @@ class VersionedText(models.Model):
         abstract = True
 
     def save_text(self, field: str, text: str, base_version: int) -> None:
-        text = _concrete(self, field).clean(text, self)  # length, control characters
+        text = own_field(self, field).clean(text, self)  # length, control characters
         counter = f"{field}_version"
         updated = (
             type(self)

@@ -100,9 +100,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("fixtures", nargs="+", type=Path)
 
-    def handle(
-        self, *args: Any, fixtures: list[Path], verbosity: int = 1, **options: Any
-    ) -> None:
+    def handle(self, *args: Any, fixtures: list[Path], verbosity: int = 1, **options: Any) -> None:
         problems: list[str] = []
         for path in fixtures:
             problems += problems_in(path, read_items(path))
