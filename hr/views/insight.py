@@ -58,7 +58,7 @@ def round_progress_export(
 
 
 def _focus_context(
-    request: AuthenticatedHttpRequest, pk: int, levels
+    request: AuthenticatedHttpRequest, pk: int, levels: int | None
 ) -> tuple[Round, reports.FocusMap]:
     round_ = lookups.round_for_hr(request.user, pk)
     return round_, reports.focus_map(round_, _department(request), levels)
@@ -129,7 +129,7 @@ def med_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("med_report", year=report.year)
 
 
-def _med(request: AuthenticatedHttpRequest, year: int, levels) -> reports.MedReport:
+def _med(request: AuthenticatedHttpRequest, year: int, levels: int | None) -> reports.MedReport:
     return reports.med_report(year, _department(request), levels)
 
 

@@ -1,6 +1,7 @@
 """HR's pages: rounds, their progress, and handling one review's manager or reopening."""
 
 import copy
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -47,7 +48,7 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "hr/round_form.html", {"form": form})
 
 
-def _round_page(request, round_, **forms) -> HttpResponse:
+def _round_page(request: AuthenticatedHttpRequest, round_: Round, **forms: Any) -> HttpResponse:
     """The round's page with the top of its progress tree; a refused form comes back with
     its errors."""
     report = reports.progress(round_, levels=1, overdue_limit=0)
@@ -78,7 +79,7 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _round_page(request, round_, searched=number, found=found)
 
 
-def _report_opened(request, opened: services.Opened) -> None:
+def _report_opened(request: AuthenticatedHttpRequest, opened: services.Opened) -> None:
     messages.success(
         request,
         ngettext("%(count)d review was created.", "%(count)d reviews were created.", opened.created)
@@ -180,8 +181,9 @@ def review_reopen(request: AuthenticatedHttpRequest, pk: int, public_id: UUID) -
     """HR reopens a concluded review; the reason is recorded in its history."""
     round_ = lookups.round_for_hr(request.user, pk)
     review, hr_access = lookups.review_for_hr(request.user, round_, public_id)
-    if request.method == "POST" and hr_access.is_party:
-        lookups.refuse(hr_access, hr_access.reopen_refusal())
+    refusal = hr_access.reopen_refusal()  # one for a party, whatever else holds
+    if request.method == "POST" and hr_access.is_party and refusal:
+        lookups.refuse(hr_access, refusal)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
