@@ -84,6 +84,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/lint-imports
+	$(MAKE) --no-print-directory typecheck
 
 # The app code's types ([tool.mypy] in pyproject.toml): the settings import with DEBUG=1.
 .PHONY: typecheck
