@@ -77,6 +77,7 @@ class PositionedFormSet(BaseInlineFormSet):
         taken = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
+            # BaseFormSet's own (private) test, which django-stubs does not declare.
             if not data or self._should_delete_form(form):  # type: ignore[attr-defined]
                 continue
             key = (data.get("kind"), data.get("position"))
