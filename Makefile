@@ -23,7 +23,8 @@ help:
 	@echo "make run    set everything up and serve MUS on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make worker send e-mail: run the task worker (console e-mail in development)"
-	@echo "make lint   ruff, and lint-imports (the layers of docs/architecture.md)"
+	@echo "make lint   ruff, lint-imports (the layers of docs/architecture.md) and typecheck"
+	@echo "make typecheck  mypy with django-stubs over the app code ([tool.mypy] in pyproject.toml)"
 	@echo "make audit  the installed dependencies against known vulnerabilities (pip-audit)"
 	@echo "make pageweight   axe on every page, then the bytes of each page"
 	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
@@ -83,6 +84,12 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/lint-imports
+	$(MAKE) --no-print-directory typecheck
+
+# The app code's types ([tool.mypy] in pyproject.toml): the settings import with DEBUG=1.
+.PHONY: typecheck
+typecheck: $(VENV)/.installed
+	DEBUG=1 $(BIN)/mypy
 
 # Fails on a known vulnerability that an upgrade fixes; one without a fix is reported.
 # AUDIT_STRICT=1 also fails when the vulnerability service could not audit a package.

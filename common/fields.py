@@ -25,6 +25,15 @@ MESSAGE = _(
 )
 
 
+def own_field(model: type[models.Model] | models.Model, name: str) -> models.Field:
+    """A field of the model's own row by name (a column, or a foreign key), never a relation
+    seen from the other side: what has a verbose name, a column and a ``clean()``."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{name} is not a field of {model._meta.object_name}'s own")
+    return field
+
+
 def no_control_characters(value: str) -> None:
     if _CONTROL_IN_TEXT.search(value):
         raise ValidationError(MESSAGE, code="control_characters")

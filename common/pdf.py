@@ -94,7 +94,7 @@ def stylesheets() -> list[weasyprint.CSS]:
     Parsed once per thread and language and kept: the stylesheet is a static file, which
     changes only with a new release, that is with new processes.
     """
-    parsed = _per_thread.__dict__.setdefault("stylesheets", {})
+    parsed: dict[str, list[weasyprint.CSS]] = _per_thread.__dict__.setdefault("stylesheets", {})
     language = translation.get_language()
     if language not in parsed:
         # The page numbers' words come from the translations, which a static file cannot hold.
@@ -116,9 +116,9 @@ def html_to_pdf(
     html: str, base_url: str | None = None, parsed: list[weasyprint.CSS] | None = None
 ) -> bytes:
     """Lay out HTML already rendered: the slow part, which may run in another process."""
-    content = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf(
-        stylesheets=parsed or stylesheets(), font_config=_fonts()
-    )
+    content: bytes = weasyprint.HTML(
+        string=html, base_url=base_url, url_fetcher=_fetcher()
+    ).write_pdf(stylesheets=parsed or stylesheets(), font_config=_fonts())
     if gc.get_freeze_count():
         # A layout leaves tens of thousands of objects in cycles. In a server process that
         # froze what it loaded at start (mus.wsgi), collecting them now takes a few
@@ -147,5 +147,7 @@ def pdf_response(content: bytes, filename: str, inline: bool = True) -> HttpResp
     """The PDF as a response: shown in the browser (inline) or saved (attachment)."""
     response = HttpResponse(content, content_type="application/pdf")
     # Quotes and non-ASCII letters in the name are encoded as RFC 6266 asks.
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    disposition = content_disposition_header(not inline, filename)
+    if disposition:  # None only for an inline PDF without a name
+        response["Content-Disposition"] = disposition
     return response

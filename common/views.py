@@ -1,11 +1,13 @@
 """What every view of this app shares."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 
-def run_write(request: HttpRequest, write, success: str = "") -> bool:
+def run_write(request: HttpRequest, write: Callable[[], object], success: str = "") -> bool:
     """Run one write; a refusal becomes an error message for the user. True if it went through."""
     try:
         write()

@@ -1,5 +1,7 @@
 """HR edits the catalogue here. A version in use by a round is shown read-only."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from competencies.models import (
     Catalogue,
     CatalogueText,
     Competence,
+    FrozenWhenInUse,
     Question,
     QuestionSet,
     Statement,
@@ -23,14 +26,14 @@ from competencies.models import (
 )
 
 
-class FrozenAdminMixin:
+class FrozenAdminMixin(admin.options.BaseModelAdmin):
     """Read-only once the catalogue or question set behind ``obj`` is in use.
 
     Works for a model admin (``obj`` is the object) and for an inline (``obj``
     is the parent being edited).
     """
 
-    def is_frozen(self, obj) -> bool:
+    def is_frozen(self, obj: FrozenWhenInUse | None) -> bool:
         return obj is not None and obj.frozen_owner().is_in_use
 
     def has_change_permission(self, request, obj=None):
@@ -41,7 +44,8 @@ class FrozenAdminMixin:
 
     def has_add_permission(self, request, obj=None):
         if isinstance(self, admin.options.InlineModelAdmin):
-            return not self.is_frozen(obj) and super().has_add_permission(request, obj)
+            # The next in an inline's MRO is InlineModelAdmin's, which takes the parent.
+            return not self.is_frozen(obj) and super().has_add_permission(request, obj)  # type: ignore[call-arg]
         return super().has_add_permission(request)
 
 
@@ -50,11 +54,11 @@ class PositionedForm(forms.ModelForm):
         # Positions are checked across all rows at once (PositionedFormSet.clean): checked
         # row by row against the database, two rows swapping places would seem to clash.
         try:
-            self.instance.validate_constraints(
-                exclude=self._get_validation_exclusions() | {"position"}
-            )
+            # Django's own (private) helpers of ModelForm, which django-stubs does not declare.
+            exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
+            self.instance.validate_constraints(exclude=exclude | {"position"})
         except ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]
 
 
 class PositionedFormSet(BaseInlineFormSet):
@@ -73,7 +77,8 @@ class PositionedFormSet(BaseInlineFormSet):
         taken = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form):
+            # BaseFormSet's own (private) test, which django-stubs does not declare.
+            if not data or self._should_delete_form(form):  # type: ignore[attr-defined]
                 continue
             key = (data.get("kind"), data.get("position"))
             if key in taken:
@@ -89,10 +94,11 @@ class PositionedFormSet(BaseInlineFormSet):
         moving = [
             form.instance.pk
             for form in self.initial_forms
-            if "position" in form.changed_data or self._should_delete_form(form)
+            # BaseFormSet's own (private) test, which django-stubs does not declare.
+            if "position" in form.changed_data or self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
-        if moving:
-            self.model.objects.filter(pk__in=moving).update(position=F("position") + 10000)
+        if moving and self.model is not None:  # an inline's formset always has its model
+            self.model._default_manager.filter(pk__in=moving).update(position=F("position") + 10000)
         return super().save(commit)
 
 
@@ -149,7 +155,7 @@ class VersionedAdmin(FrozenAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def copy_view(self, request: HttpRequest, object_id: str):
+    def copy_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
         if not self.has_add_permission(request):
             raise PermissionDenied
         original = get_object_or_404(self.model, pk=object_id)
@@ -212,13 +218,13 @@ class CatalogueAdmin(VersionedAdmin):
 class StatementInline(PositionedInline):
     model = Statement
     fields = ["position", "text"]
-    kind = None
+    kind: str | None = None  # which statements: each subclass names its kind
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kind=self.kind)
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        formset: Any = super().get_formset(request, obj, **kwargs)  # made per request
         kind = self.kind
 
         class KindFormSet(formset):

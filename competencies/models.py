@@ -8,10 +8,17 @@ Every model has a natural key, so the fixtures in ``fixtures/`` carry no databas
 ids and loading them again updates the same rows instead of adding new ones.
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.db.models.base import ModelBase
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class FrozenError(ValidationError):
@@ -29,12 +36,20 @@ class FrozenWhenInUse(models.Model):
         abstract = True
 
     def frozen_owner(self) -> "Versioned":
-        return self
+        """The catalogue or question set this belongs to, which is or is not in use."""
+        raise NotImplementedError
 
-    def save_base(self, *args, raw=False, **kwargs):
+    def save_base(
+        self,
+        raw: bool = False,
+        force_insert: bool | tuple[ModelBase, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
         if not raw:
             self.frozen_owner().check_not_in_use()
-        super().save_base(*args, raw=raw, **kwargs)
+        super().save_base(raw, force_insert, force_update, using, update_fields)
 
     def delete(self, *args, **kwargs):
         self.frozen_owner().check_not_in_use()
@@ -59,6 +74,8 @@ class Versioned(FrozenWhenInUse):
         _("source"), max_length=300, blank=True, help_text=_("Where the text comes from.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The rounds that use this version: reviews.Round's relation, on each concrete model.
+    rounds: "RelatedManager[Any]"
 
     class Meta:
         abstract = True
@@ -74,6 +91,9 @@ class Versioned(FrozenWhenInUse):
 
     def natural_key(self):
         return (self.name, self.version)
+
+    def frozen_owner(self) -> "Versioned":
+        return self
 
     @property
     def is_in_use(self) -> bool:
@@ -92,7 +112,7 @@ class Versioned(FrozenWhenInUse):
             )
 
     def next_version_number(self) -> int:
-        latest = type(self).objects.filter(name=self.name).aggregate(v=Max("version"))["v"]
+        latest = type(self)._default_manager.filter(name=self.name).aggregate(v=Max("version"))["v"]
         return (latest or 0) + 1
 
 
@@ -213,7 +233,8 @@ class CatalogueText(FrozenWhenInUse):
     def natural_key(self):
         return (*self.catalogue.natural_key(), self.kind, self.position)
 
-    natural_key.dependencies = ["competencies.catalogue"]
+    # Django reads the dependencies off the method; mypy knows no attributes of a function.
+    natural_key.dependencies = ["competencies.catalogue"]  # type: ignore[attr-defined]
 
     def frozen_owner(self):
         return self.catalogue
@@ -255,12 +276,13 @@ class Competence(FrozenWhenInUse):
     def natural_key(self):
         return (*self.catalogue.natural_key(), self.position)
 
-    natural_key.dependencies = ["competencies.catalogue"]
+    # Django reads the dependencies off the method; mypy knows no attributes of a function.
+    natural_key.dependencies = ["competencies.catalogue"]  # type: ignore[attr-defined]
 
     def frozen_owner(self):
         return self.catalogue
 
-    def statements_of(self, kind) -> list["Statement"]:
+    def statements_of(self, kind: str) -> list["Statement"]:
         # Filters in Python so that a prefetched ``statements`` costs no query.
         return [s for s in self.statements.all() if s.kind == kind]
 
@@ -324,7 +346,8 @@ class Statement(FrozenWhenInUse):
     def natural_key(self):
         return (*self.competence.natural_key(), self.kind, self.position)
 
-    natural_key.dependencies = ["competencies.competence"]
+    # Django reads the dependencies off the method; mypy knows no attributes of a function.
+    natural_key.dependencies = ["competencies.competence"]  # type: ignore[attr-defined]
 
     def frozen_owner(self):
         return self.competence.catalogue
@@ -391,7 +414,8 @@ class Theme(FrozenWhenInUse):
     def natural_key(self):
         return (*self.question_set.natural_key(), self.position)
 
-    natural_key.dependencies = ["competencies.questionset"]
+    # Django reads the dependencies off the method; mypy knows no attributes of a function.
+    natural_key.dependencies = ["competencies.questionset"]  # type: ignore[attr-defined]
 
     def frozen_owner(self):
         return self.question_set
@@ -430,7 +454,8 @@ class Question(FrozenWhenInUse):
     def natural_key(self):
         return (*self.theme.natural_key(), self.position)
 
-    natural_key.dependencies = ["competencies.theme"]
+    # Django reads the dependencies off the method; mypy knows no attributes of a function.
+    natural_key.dependencies = ["competencies.theme"]  # type: ignore[attr-defined]
 
     def frozen_owner(self):
         return self.theme.question_set

@@ -69,7 +69,7 @@ def guide_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The blank preparation guide: the catalogue is not confidential, so anyone logged in."""
     catalogue = _catalogue(pk)
     question_set = _question_set(request, catalogue)
-    texts = {kind: [] for kind in CatalogueText.Kind.values}
+    texts: dict[str, list[CatalogueText]] = {kind: [] for kind in CatalogueText.Kind.values}
     for text in catalogue.texts.all():
         texts[text.kind].append(text)
     competences = list(catalogue.competences.all())

@@ -1,6 +1,7 @@
 """HR's forms: a round, its participants and reminders, a review's manager, reopening."""
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,12 +18,12 @@ from trail import recording
 
 def department_tree_choices() -> list[tuple[int, str]]:
     """Departments in tree order, each indented under its parent."""
-    by_parent = {}
+    by_parent: dict[int | None, list[Department]] = {}
     for department in Department.objects.order_by(Localised("name")):
         by_parent.setdefault(department.parent_id, []).append(department)
-    ordered = []
+    ordered: list[tuple[int, str]] = []
 
-    def walk(parent_id, depth):
+    def walk(parent_id: int | None, depth: int) -> None:
         for department in by_parent.get(parent_id, []):
             ordered.append((department.pk, "\u2003" * depth + department.name))
             walk(department.pk, depth + 1)
@@ -55,7 +56,8 @@ class DepartmentsField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        # Django's own (private) check, which django-stubs does not declare.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class ParticipantsForm(forms.Form):
@@ -75,13 +77,14 @@ class ParticipantsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].choices = department_tree_choices()
+        cast(DepartmentsField, self.fields["departments"]).choices = department_tree_choices()
 
     def clean_people(self):
         return parse_employee_numbers(self.cleaned_data["people"])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not data.get("departments") and not data.get("people"):
             raise ValidationError(
                 {"departments": _("Choose at least one department or person to take part.")}

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -20,11 +21,11 @@ class BackupError(Exception):
     pass
 
 
-def _is_sqlite(settings_dict: dict) -> bool:
-    return settings_dict["ENGINE"] == "django.db.backends.sqlite3"
+def _is_sqlite(settings_dict: dict[str, Any]) -> bool:
+    return bool(settings_dict["ENGINE"] == "django.db.backends.sqlite3")
 
 
-def _postgres_environment(settings_dict: dict) -> dict:
+def _postgres_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
     """Connection settings for the PostgreSQL client programs, as libpq reads them."""
     environment = dict(os.environ)
     for variable, key in [
@@ -39,7 +40,7 @@ def _postgres_environment(settings_dict: dict) -> dict:
     return environment
 
 
-def _run(command: list[str], environment: dict | None = None) -> str:
+def _run(command: list[str], environment: dict[str, str] | None = None) -> str:
     try:
         done = subprocess.run(command, env=environment, capture_output=True, text=True)
     except FileNotFoundError:
@@ -74,7 +75,7 @@ def backup(connection: BaseDatabaseWrapper, directory: Path) -> Path:
     raise ImproperlyConfigured(f"No backup for the {connection.vendor} database.")
 
 
-def _has_tables(settings_dict: dict) -> bool:
+def _has_tables(settings_dict: dict[str, Any]) -> bool:
     if _is_sqlite(settings_dict):
         name = str(settings_dict["NAME"])
         is_uri = name.startswith("file:")  # e.g. the test suite's in-memory database
@@ -84,7 +85,7 @@ def _has_tables(settings_dict: dict) -> bool:
             tables = database.execute("SELECT count(*) FROM sqlite_master WHERE type='table'")
             (count,) = tables.fetchone()
         database.close()
-        return count > 0
+        return int(count) > 0
     listed = _run(
         [
             "psql",

@@ -236,7 +236,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 # The browser features MUS never uses are switched off, for us and anything we might embed.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in [
         "accelerometer",

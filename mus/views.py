@@ -1,4 +1,5 @@
 import sys
+from typing import Any
 
 import psycopg
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.views import defaults, i18n
 from django.views.decorators.http import require_POST
 
 from organisation import roles
+from organisation.http import AuthenticatedHttpRequest
 from organisation.models import User
 from reviews import access, progress
 from reviews.models import Round
@@ -32,11 +34,11 @@ RETRY_AFTER_SECONDS = 10
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone's start page: their own MUS, the ones they lead, and HR's rounds."""
     person = access.person_of(request.user)
     is_hr = roles.is_hr(request.user)
-    context = {"person": person, "is_hr": is_hr}
+    context: dict[str, Any] = {"person": person, "is_hr": is_hr}
     if person:
         led_reviews = progress.reviews_as_manager(person)
         context |= {

@@ -4,9 +4,11 @@ review's state, names, and a link to the page where the recipient acts."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import MIMEPart
 from email.utils import formataddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -18,7 +20,8 @@ from django.utils.translation import ngettext
 
 from notifications import calendar
 from notifications.models import Notice
-from reviews.models import NOT_PREPARED, Party, Preparation, Round
+from organisation.models import Person
+from reviews.models import NOT_PREPARED, Party, Preparation, Review, Round
 
 
 @dataclass
@@ -45,7 +48,12 @@ def _shared(notices: list[Notice]) -> set[tuple[int, int]]:
     )
 
 
-def _why_not(notice: Notice, today: datetime.date, shared, invited) -> str:
+def _why_not(
+    notice: Notice,
+    today: datetime.date,
+    shared: set[tuple[int, int]],
+    invited: set[tuple[int, str]],
+) -> str:
     """Why a notice is no longer needed, or "" if it still is."""
     review, round_ = notice.review, notice.review.round
     if not notice.recipient.user.email:
@@ -67,7 +75,7 @@ def _why_not(notice: Notice, today: datetime.date, shared, invited) -> str:
         ):
             return "prepared"
         latest = round_.reminder_due_on(today)
-        if latest and notice.due_on < latest:
+        if latest and notice.due_on and notice.due_on < latest:  # a reminder has its day
             return "superseded by a later reminder"
     return ""
 
@@ -75,7 +83,8 @@ def _why_not(notice: Notice, today: datetime.date, shared, invited) -> str:
 def compose(notices: list[Notice], today: datetime.date) -> Batch:
     """The e-mails for one person's claimed notices: one per talk change, and one per kind,
     round and role for the rest, so a manager of 25 gets one reminder listing them."""
-    batch, groups = Batch(), defaultdict(list)
+    batch = Batch()
+    groups: defaultdict[tuple[str, int, str] | tuple[str, int], list[Notice]] = defaultdict(list)
     shared = _shared(notices)
     invited = {(n.review_id, n.party) for n in notices if n.kind == Notice.Kind.OPENED}
     for notice in notices:
@@ -90,15 +99,17 @@ def compose(notices: list[Notice], today: datetime.date) -> Batch:
     return batch
 
 
-def _link(name: str, review) -> str:
+def _link(name: str, review: Review) -> str:
     return calendar.site_link(reverse(name, args=[review.public_id]))
 
 
-def _date(day) -> str:
+def _date(day: datetime.date) -> str:
     return formats.date_format(day)
 
 
-def _message(recipient, subject: str, template: str, context: dict) -> EmailMessage:
+def _message(
+    recipient: Person, subject: str, template: str, context: dict[str, Any]
+) -> EmailMessage:
     context = {"recipient": recipient, "site_url": settings.SITE_URL, **context}
     message = EmailMessage(
         subject=subject,
@@ -110,18 +121,18 @@ def _message(recipient, subject: str, template: str, context: dict) -> EmailMess
     return message
 
 
-def _items(group: list[Notice], page: str) -> list[dict]:
+def _items(group: list[Notice], page: str) -> list[dict[str, Any]]:
     return [
         {"review": n.review, "name": n.review.employee.name, "url": _link(page, n.review)}
         for n in sorted(group, key=lambda n: n.review.employee.name)
     ]
 
 
-def _opened(group: list[Notice], today) -> EmailMessage:
+def _opened(group: list[Notice], today: datetime.date) -> EmailMessage:
     first = group[0]
     round_, recipient = first.review.round, first.recipient
     prepares = first.party in round_.preparing_parties
-    context = {"round": round_, "party": first.party, "prepares": prepares}
+    context: dict[str, Any] = {"round": round_, "party": first.party, "prepares": prepares}
     if first.party == Party.EMPLOYEE:
         review = first.review
         page = "prepare" if prepares else "review_detail"
@@ -137,13 +148,13 @@ def _opened(group: list[Notice], today) -> EmailMessage:
     return _message(recipient, subject, "opened", context)
 
 
-def _reminder(group: list[Notice], today) -> EmailMessage:
+def _reminder(group: list[Notice], today: datetime.date) -> EmailMessage:
     first = group[0]
     round_, recipient = first.review.round, first.recipient
     deadline = round_.preparation_deadline
     # Sent late, it speaks of today; queued ahead (send_reminders --today), of its own day.
-    today = max(today, first.due_on)
-    context = {
+    today = max(today, first.due_on) if first.due_on else today
+    context: dict[str, Any] = {
         "round": round_,
         "party": first.party,
         "overdue": today > deadline,
@@ -175,7 +186,7 @@ def _reminder(group: list[Notice], today) -> EmailMessage:
     return _message(recipient, subject, "reminder", context)
 
 
-def _talk(group: list[Notice], today) -> EmailMessage:
+def _talk(group: list[Notice], today: datetime.date) -> EmailMessage:
     (notice,) = group
     review = notice.review
     method = "CANCEL" if review.talk_cancelled else "REQUEST"
@@ -214,7 +225,7 @@ def _talk(group: list[Notice], today) -> EmailMessage:
     return message
 
 
-WRITERS = {
+WRITERS: dict[str, Callable[[list[Notice], datetime.date], EmailMessage]] = {
     Notice.Kind.OPENED: _opened,
     Notice.Kind.REMINDER: _reminder,
     Notice.Kind.OVERDUE: _reminder,

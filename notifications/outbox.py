@@ -77,7 +77,7 @@ def queue_due_reminders(today: datetime.date) -> int:
                 review=OuterRef("pk"), party=party, occasion=due_on.isoformat()
             )
             waiting = reviews.exclude(Exists(shared)).exclude(Exists(told))
-            waiting = waiting.values_list("pk", recipient)
+            pairs = waiting.values_list("pk", recipient)  # (review, who is reminded)
             notices = [
                 Notice(
                     review_id=review_id,
@@ -87,7 +87,7 @@ def queue_due_reminders(today: datetime.date) -> int:
                     occasion=due_on.isoformat(),
                     due_on=due_on,
                 )
-                for review_id, recipient_id in waiting.iterator(chunk_size=BATCH)
+                for review_id, recipient_id in pairs.iterator(chunk_size=BATCH)
             ]
             _create(notices)
             created += len(notices)

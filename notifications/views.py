@@ -3,14 +3,15 @@
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from notifications import calendar
+from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups
 
 
 @login_required
-def talk_ics(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_ics(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The talk as a calendar file, for either party to import by hand."""
     review, _access = lookups.review_with_talk_time(request.user, public_id)
     ics = calendar.talk_calendar(review, method="PUBLISH")

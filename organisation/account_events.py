@@ -14,15 +14,18 @@ the server) the record names no one.
 """
 
 import ipaddress
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from functools import partial
+from typing import Any
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from organisation.accounts import client_address
+from organisation.http import AuthenticatedHttpRequest
 from organisation.models import AccountEvent, User
 
 _request: ContextVar[HttpRequest | None] = ContextVar("account_events_request", default=None)
@@ -33,10 +36,10 @@ Kind = AccountEvent.Kind
 class AccountEventMiddleware:
     """Keeps the request being answered, so that the record can name who acted."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _request.set(request)
         try:
             return self.get_response(request)
@@ -44,7 +47,9 @@ class AccountEventMiddleware:
             _request.reset(token)
 
 
-def record(kind: str, subject: User, detail: str = "", request: HttpRequest | None = None):
+def record(
+    kind: str, subject: User, detail: str = "", request: HttpRequest | None = None
+) -> AccountEvent:
     request = request or _request.get()
     user = getattr(request, "user", None)
     return AccountEvent.objects.create(
@@ -65,12 +70,14 @@ def _address(request: HttpRequest | None) -> str | None:
         return None
 
 
-def superuser_logged_in(sender, request, user, **kwargs):
+def superuser_logged_in(
+    sender: type[User], request: HttpRequest, user: User, **kwargs: Any
+) -> None:
     if user.is_superuser:
         record(Kind.SUPERUSER_LOGGED_IN, user, request=request)
 
 
-def password_set_by_someone_else(request: HttpRequest, user: User) -> None:
+def password_set_by_someone_else(request: AuthenticatedHttpRequest, user: User) -> None:
     """An administrator set ``user``'s password: recorded, every session of theirs ends
     (whoever held one no longer does), and they are told by e-mail who did it."""
     from organisation.tasks import tell_password_set
@@ -92,31 +99,50 @@ WATCHED = [
 ORDINARY_START = {"is_superuser": False, "is_active": True}
 
 
-def _before_save(sender, instance: User, update_fields=None, **kwargs):
+def _before_save(
+    sender: type[User],
+    instance: User,
+    update_fields: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    # What the watched fields were, for _after_save: kept on the instance, as Django's
+    # signals carry nothing from one to the other.
     if instance._state.adding:
-        instance._account_before = ORDINARY_START
+        instance.__dict__["_account_before"] = ORDINARY_START
         return
     names = [name for name, _true, _false in WATCHED]
     if update_fields is not None:
         names = [name for name in names if name in update_fields]
     # A save that touches none of them (a login's last_login) costs no query.
     stored = User.objects.filter(pk=instance.pk).values(*names).first() if names else None
-    instance._account_before = stored or {}
+    instance.__dict__["_account_before"] = stored or {}
 
 
-def _after_save(sender, instance: User, **kwargs):
+def _after_save(sender: type[User], instance: User, **kwargs: Any) -> None:
     before = instance.__dict__.pop("_account_before", {})
     for name, becomes_true, becomes_false in WATCHED:
         if name in before and before[name] != getattr(instance, name):
             record(becomes_true if getattr(instance, name) else becomes_false, instance)
 
 
-def _memberships_changed(sender, instance, action, reverse, model, pk_set, *, field, on, off, **kw):
+def _memberships_changed(
+    sender: type,
+    instance: Any,  # a User, or (``reverse``) a Group or a Permission
+    action: str,
+    reverse: bool,
+    model: Any,  # the other side's model
+    pk_set: set[int] | None,
+    *,
+    field: str,
+    on: str,
+    off: str,
+    **kw: Any,
+) -> None:
     """m2m_changed on User.groups or User.user_permissions (``field``), from either side:
     ``user.groups.add(group)`` or ``group.user_set.add(user)``."""
     if action == "pre_clear":
         # Recorded before it happens: afterwards no one can say what was cleared.
-        others = instance.user_set.all() if reverse else getattr(instance, field).all()
+        others = getattr(instance, "user_set" if reverse else field).all()
         kind = off
     elif action in ("post_add", "post_remove") and pk_set:
         others = model.objects.filter(pk__in=pk_set)
@@ -128,7 +154,7 @@ def _memberships_changed(sender, instance, action, reverse, model, pk_set, *, fi
         record(kind, user, detail=_name(item))
 
 
-def _name(item) -> str:
+def _name(item: Group | Permission) -> str:
     if isinstance(item, Permission):
         return f"{item.content_type.app_label}.{item.codename}"
     return item.name

@@ -5,6 +5,8 @@ someone out, and which address it counts them by, are decided here.
 """
 
 import ipaddress
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisation.http import AuthenticatedHttpRequest
 from organisation.models import User
 
 
@@ -40,7 +43,9 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def attempted_username(request: HttpRequest, credentials=None) -> str | None:
+def attempted_username(
+    request: HttpRequest, credentials: Mapping[str, Any] | None = None
+) -> str | None:
     """The username a login attempt named, as far as a username can be long.
 
     No account has a longer one, and axes keeps the name in 255 characters: a longer
@@ -49,10 +54,14 @@ def attempted_username(request: HttpRequest, credentials=None) -> str | None:
     username = (credentials or {}).get("username") or request.POST.get("username")
     if username is None:
         return None
-    return str(username)[: User._meta.get_field(User.USERNAME_FIELD).max_length]
+    return str(username)[: User._meta.get_field("username").max_length]
 
 
-def login_locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+def login_locked_out(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: Mapping[str, Any] | None = None,
+) -> HttpResponse:
     """The login page again, with why logging in is paused.
 
     The same words whether the username exists or not, so that the lockout tells no one
@@ -74,7 +83,7 @@ def login_locked_out(request: HttpRequest, response=None, credentials=None) -> H
 
 @login_required
 @require_POST
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
+def logout_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log out here and on every other device: all of the user's sessions end at once."""
     request.user.end_all_sessions()
     logout(request)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -116,10 +118,10 @@ class UserAdmin(KeptNotDeleted, BaseUserAdmin):
         # No password: not even the link to the form that sets one.
         return self.hr_add_fieldsets if obj is None else self.hr_fieldsets
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None and not request.user.is_superuser:
             kwargs["form"] = LoginWithoutPasswordForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -201,8 +203,8 @@ class PersonAdmin(KeptNotDeleted, admin.ModelAdmin):
         # number finds people too, so only a superuser corrects a mistyped one.
         return ["user"] if request.user.is_superuser else ["user", "employee_number"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form: Any = super().get_form(request, obj, change, **kwargs)
         acting = getattr(request.user, "person", None)
 
         class NotOneselfAsManager(form):
@@ -238,9 +240,8 @@ class AccountEventAdmin(admin.ModelAdmin):
     To read, never to change: not even a superuser adds, edits or deletes here.
     """
 
-    list_display = ["at", "kind", "subject", "actor", "detail", "address"]
-    fields = list_display
-    readonly_fields = fields
+    fields = ("at", "kind", "subject", "actor", "detail", "address")
+    list_display = readonly_fields = fields
     list_filter = ["kind", "at"]
     list_select_related = ["subject", "actor"]
     search_fields = ["subject__username", "actor__username", "detail"]

@@ -17,7 +17,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 
 from organisation.models import Department, Person, User
 
@@ -27,16 +27,25 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 USER_COLUMNS = ("username", "first_name", "last_name", "email")
 MANAGER = "manager_employee_number"
 
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    """The length a text field stores at most: each column imported has one."""
+    length = getattr(model._meta.get_field(name), "max_length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{model.__name__}.{name} has no max_length")
+    return length
+
+
 MAX_LENGTH = {
-    "employee_number": Person._meta.get_field("employee_number").max_length,
-    "username": User._meta.get_field("username").max_length,
-    "first_name": User._meta.get_field("first_name").max_length,
-    "last_name": User._meta.get_field("last_name").max_length,
-    "email": User._meta.get_field("email").max_length,
-    "job_title": Person._meta.get_field("job_title").max_length,
-    MANAGER: Person._meta.get_field("employee_number").max_length,
+    "employee_number": _max_length(Person, "employee_number"),
+    "username": _max_length(User, "username"),
+    "first_name": _max_length(User, "first_name"),
+    "last_name": _max_length(User, "last_name"),
+    "email": _max_length(User, "email"),
+    "job_title": _max_length(Person, "job_title"),
+    MANAGER: _max_length(Person, "employee_number"),
 }
-DEPARTMENT_NAME_MAX_LENGTH = Department._meta.get_field("name").max_length
+DEPARTMENT_NAME_MAX_LENGTH = _max_length(Department, "name")
 
 # The depth in the tree decides what a department is: forvaltning / center / kontor.
 KIND_BY_DEPTH = {
@@ -411,7 +420,7 @@ def database_problems(parsed: ParsedFile, existing: Existing) -> list[tuple[int,
 # Writing
 
 
-def assign(obj, values: dict[str, object]) -> bool:
+def assign(obj: models.Model, values: dict[str, object]) -> bool:
     """Set the values that differ; whether any did."""
     changed = False
     for name, value in values.items():
@@ -431,7 +440,7 @@ def ensure_departments(
         new = []
         for path in sorted({path[:depth] for path in paths if len(path) >= depth}):
             parent = by_path.get(path[:-1])
-            department = existing.department_by_key.get((parent and parent.pk, path[-1]))
+            department = existing.department_by_key.get((parent.pk if parent else None, path[-1]))
             if department is None:
                 department = Department(name=path[-1], kind=kind, parent=parent)
                 new.append(department)
@@ -507,14 +516,14 @@ def set_managers(
                 changes.updated.add(row.employee_number)
 
 
-def save_changed(model, objs: list, fields: list[str]) -> None:
+def save_changed[M: models.Model](model: type[M], objs: list[M], fields: list[str]) -> None:
     """Write changed objects back by primary key, one statement per batch.
 
     An upsert on the primary key is an UPDATE by key that Django sends as one INSERT … ON
     CONFLICT per batch. bulk_update() builds a CASE expression per object in Python, which
     took most of a minute for 50,000 people.
     """
-    model.objects.bulk_create(
+    model._default_manager.bulk_create(
         objs,
         batch_size=BATCH_SIZE,
         update_conflicts=True,
@@ -540,7 +549,7 @@ def write(parsed: ParsedFile, existing: Existing) -> Outcome:
             person_by_number[row.employee_number] = person
         else:
             # Compared on department_id: touching person.department would query per row.
-            person_values = {"department_id": department.pk}
+            person_values: dict[str, object] = {"department_id": department.pk}
             if has_job_title:
                 person_values["job_title"] = row.job_title
             update_person(person, person_values, user_values, existing, changes)

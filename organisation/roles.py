@@ -7,7 +7,10 @@ in as anyone and grants no right. Account management belongs to a superuser, or 
 to single sign-on.
 """
 
-from django.contrib.auth.models import Group, Permission
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.db.models import QuerySet
 
 from organisation.models import HR_GROUP, User
 
@@ -16,7 +19,7 @@ from organisation.models import HR_GROUP, User
 HR_RIGHT = ("reviews", "change_round")
 
 
-def is_hr(user: User) -> bool:
+def is_hr(user: User | AnonymousUser) -> bool:
     """HR runs the rounds: the HR group, or a superuser, holds the right to change rounds."""
     if not user.is_authenticated:
         return False
@@ -51,7 +54,7 @@ HR_MODELS = {
 }
 
 
-def hr_permissions():
+def hr_permissions() -> QuerySet[Permission]:
     query = Permission.objects.none()
     for (app_label, model), actions in HR_MODELS.items():
         query |= Permission.objects.filter(
@@ -62,7 +65,7 @@ def hr_permissions():
     return query
 
 
-def sync_hr_group(**kwargs):
+def sync_hr_group(**kwargs: Any) -> None:
     """Create the HR group, or set its permissions back to exactly HR_MODELS'."""
     group, _ = Group.objects.get_or_create(name=HR_GROUP)
     group.permissions.set(hr_permissions())

@@ -5,8 +5,12 @@ reviews and the trails, which lie above the organisation, so the action is added
 to the same admins, registered anew.
 """
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -16,19 +20,19 @@ from organisation.models import ADMINISTRATIVE, Person, User
 from privacy import personal_data
 
 
-class RemovesPeople:
+class RemovesPeople(admin.ModelAdmin):
     """Removing a person is not deleting a row: privacy.personal_data.remove_person deletes
     their own reviews and anonymises them, in one transaction, after HR has read what it
     will do. Django's delete is switched off (organisation.admin.KeptNotDeleted), so that
     there is no other way."""
 
-    actions = ["remove_people"]
+    actions = ("remove_people",)
     user_lookup = "pk"  # how the listed objects name their login
 
-    def has_remove_permission(self, request):
+    def has_remove_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(f"organisation.delete_{self.model._meta.model_name}")
 
-    def people_of(self, queryset) -> list[User]:
+    def people_of(self, queryset: QuerySet[Any]) -> list[User]:
         raise NotImplementedError
 
     @admin.action(

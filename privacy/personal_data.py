@@ -25,13 +25,15 @@ import json
 import uuid
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,13 +42,13 @@ from common.collation import Localised
 from organisation.models import Person, User
 from privacy import retention
 from reviews import history, preparation, record
-from reviews.access import access_to
+from reviews.access import ReviewAccess, access_to
 from reviews.models import LockedError, Party, Preparation, Reflection, Review, Round, State
 from trail import recording
 from trail.models import Action, Role
 
 
-def _sheet(review: Review, prep) -> dict:
+def _sheet(review: Review, prep: Preparation) -> dict[str, Any]:
     sheet = preparation.sheet_for(review, prep)
     return {
         "shared_at": prep.shared_at,
@@ -64,7 +66,7 @@ def _sheet(review: Review, prep) -> dict:
     }
 
 
-def _reflection(reflection: Reflection) -> dict:
+def _reflection(reflection: Reflection) -> dict[str, Any]:
     return {
         "by": reflection.party,
         "shared_at": reflection.shared_at,
@@ -72,7 +74,7 @@ def _reflection(reflection: Reflection) -> dict:
     }
 
 
-def _trail(review: Review) -> list[dict]:
+def _trail(review: Review) -> list[dict[str, Any]]:
     return [
         {"at": line.first, "who": line.who, "role": str(line.role), "what": str(line.what)}
         | ({"reason": line.note} if line.note else {})
@@ -80,9 +82,9 @@ def _trail(review: Review) -> list[dict]:
     ]
 
 
-def _review(review: Review, access) -> dict:
+def _review(review: Review, access: ReviewAccess) -> dict[str, Any]:
     """One review as this party may see it."""
-    data = {
+    data: dict[str, Any] = {
         "round": review.round.name,
         "employee": review.employee.name,
         "manager": review.manager.name,
@@ -120,18 +122,18 @@ def _review(review: Review, access) -> dict:
     return data
 
 
-def _preparations(review: Review, access) -> dict:
+def _preparations(review: Review, access: ReviewAccess) -> dict[str, Any]:
     """One's own preparation and, where one may see it, the other's; showing the other's
     here counts as seeing it, as on the page (``preparation.other_preparation_shown``)."""
-    shown = {}
-    if access.own_preparation is not None:
-        shown[access.party] = _sheet(review, access.own_preparation)
-    if theirs := preparation.other_preparation_shown(access):
+    shown: dict[str, Any] = {}
+    if (own := access.own_preparation) is not None and access.party:
+        shown[access.party] = _sheet(review, own)
+    if (theirs := preparation.other_preparation_shown(access)) and access.other_party:
         shown[access.other_party] = _sheet(review, theirs)
     return shown
 
 
-def _own_part(review: Review, person: Person, role: str) -> dict:
+def _own_part(review: Review, person: Person, role: str) -> dict[str, Any]:
     """A review one leads, or led: the employee's record, of which only one's own writing
     is here (``Preparation.author``, ``Reflection.author``)."""
     mine = Preparation.objects.filter(review=review, author=person).first()
@@ -147,7 +149,7 @@ def _own_part(review: Review, person: Person, role: str) -> dict:
     }
 
 
-def export(user: User, request=None) -> bytes:
+def export(user: User, request: HttpRequest | None = None) -> bytes:
     """All of a user's data as a zip: data.json, and their concluded reviews as PDFs."""
     person = Person.objects.select_related("department", "manager__user").filter(user=user).first()
     reviews = Review.objects.select_related(
@@ -155,7 +157,7 @@ def export(user: User, request=None) -> bytes:
     ).prefetch_related(*record.RECORD_PREFETCH)
     # By round, and within a round by the employee's name, as the pages list them.
     names = Localised.each("employee__user__first_name", "employee__user__last_name")
-    by_round = ["round__talks_start", *names]
+    by_round: list[str | Localised] = ["round__talks_start", *names]
     own = list(reviews.filter(employee=person).order_by(*by_round)) if person else []
     led = list(reviews.filter(manager=person).order_by(*by_round)) if person else []
     # Reviews given to another manager, in which one's own writing stayed one's own.
@@ -185,8 +187,11 @@ def export(user: User, request=None) -> bytes:
             "manager": person.manager.name if person.manager else None,
         },
         "reviews": [_review(review, accesses[review.pk]) for review in own],
-        "reviews_you_lead": [_own_part(review, person, Party.MANAGER) for review in led],
-        "reviews_you_no_longer_lead": [_own_part(review, person, Role.OUTSIDER) for review in left],
+        # Both empty for a login that is no one's.
+        "reviews_you_lead": [_own_part(r, person, Party.MANAGER) for r in led] if person else [],
+        "reviews_you_no_longer_lead": (
+            [_own_part(r, person, Role.OUTSIDER) for r in left] if person else []
+        ),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -258,7 +263,7 @@ class Consequences:
         return f"{own} {led}"
 
 
-def under_way(person: Person):
+def under_way(person: Person) -> QuerySet[Review]:
     """The reviews they manage that have not ended (see privacy.retention)."""
     return (
         Review.objects.filter(manager=person)
@@ -323,7 +328,7 @@ def _anonymise(user: User) -> None:
     _forget_admin_history(User, user.pk)
 
 
-def _forget_admin_history(model, pk) -> None:
+def _forget_admin_history(model: type[Person | User], pk: int) -> None:
     """The admin's log of changes names the object as it was ("Anne Andersen")."""
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id=str(pk)

@@ -11,7 +11,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from reviews.models import (
     Answer,
@@ -28,7 +28,7 @@ from trail import recording
 from trail.models import ReviewEvent
 
 # What goes with a review, in the words the reports use, and how to find it.
-PARTS = [
+PARTS: list[tuple[str, type[Model], str]] = [
     ("preparations", Preparation, "review__in"),
     ("answers", Answer, "preparation__review__in"),
     ("marks", Mark, "preparation__review__in"),
@@ -76,7 +76,9 @@ def ended_before(cutoff: datetime.datetime) -> QuerySet[Review]:
     return Review.objects.filter(concluded | abandoned)
 
 
-def measure(reviews: QuerySet[Review], rounds_closed_before=None) -> Removal:
+def measure(
+    reviews: QuerySet[Review], rounds_closed_before: datetime.datetime | None = None
+) -> Removal:
     """Count what deleting these reviews deletes: a query per kind, whatever the number.
 
     With ``rounds_closed_before``, the closed rounds this leaves without any review go too
@@ -86,7 +88,7 @@ def measure(reviews: QuerySet[Review], rounds_closed_before=None) -> Removal:
     removal = Removal(reviews_by_round={row["round__name"]: row["n"] for row in by_round})
     ids = reviews.values("pk")
     for name, model, lookup in PARTS:
-        removal.parts[name] = model.objects.filter(**{lookup: ids}).count()
+        removal.parts[name] = model._default_manager.filter(**{lookup: ids}).count()
     if rounds_closed_before is not None:
         closed = Round.objects.filter(closed_before(rounds_closed_before)).annotate(
             total=Count("reviews")
@@ -97,7 +99,11 @@ def measure(reviews: QuerySet[Review], rounds_closed_before=None) -> Removal:
     return removal
 
 
-def delete_reviews(reviews: QuerySet[Review], reason: str, rounds_closed_before=None) -> Removal:
+def delete_reviews(
+    reviews: QuerySet[Review],
+    reason: str,
+    rounds_closed_before: datetime.datetime | None = None,
+) -> Removal:
     """Delete the reviews with everything in them, their trail included, in one transaction."""
     with recording.removal(reason):
         removal = measure(reviews, rounds_closed_before)

@@ -2,17 +2,18 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
+from organisation.http import AuthenticatedHttpRequest
 from privacy import personal_data
 from reviews import progress
 from reviews.access import person_of
 
 
 @login_required
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_of(request.user)
     context = {
         "own_reviews": progress.reviews_as_employee(person) if person else [],
@@ -22,7 +23,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def personal_data_export(request: HttpRequest) -> HttpResponse:
+def personal_data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All of one's data as a zip (data.json and the PDFs of one's concluded reviews)."""
     archive = personal_data.export(request.user, request)
     response = HttpResponse(archive, content_type="application/zip")

@@ -34,12 +34,23 @@ its trail (trail.recording.refused), with the person's real name and role.
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organisation.models import Person, User
 from organisation.roles import is_hr
-from reviews.models import TALK_STATES, TRANSITIONS, Party, Preparation, Review, Round, State
+from reviews.models import (
+    TALK_STATES,
+    TRANSITIONS,
+    Goal,
+    Party,
+    Preparation,
+    Reflection,
+    Review,
+    Round,
+    State,
+)
 from trail.models import Role
 
 __all__ = ["TALK_STATES"]
@@ -48,14 +59,18 @@ __all__ = ["TALK_STATES"]
 TALKING = {State.TALK_STARTED, State.TALK_HELD}
 
 
-def preparing_parties(review: Review) -> set[str]:
+def preparing_parties(review: Review) -> set[Party]:
     """Who fills in a preparation, by the round's mode."""
     return review.round.preparing_parties
 
 
-def person_of(user: User) -> Person | None:
+def person_of(user: User | AnonymousUser) -> Person | None:
+    """The person a login belongs to: None for one that is no one's (an administrator's)."""
+    if not user.is_authenticated:
+        return None
     # The reverse one-to-one is cached on the user after the first access.
-    return getattr(user, "person", None) if user.is_authenticated else None
+    person: Person | None = getattr(user, "person", None)
+    return person
 
 
 def preparations_of_record(review: Review) -> dict[str, Preparation]:
@@ -160,7 +175,8 @@ class ReviewAccess:
 
     @property
     def own_preparation(self) -> Preparation | None:
-        return self.preparations.get(self.party) if self.is_one_of_the_two else None
+        party = self.party
+        return self.preparations.get(party) if party and self.is_one_of_the_two else None
 
     @property
     def prepares(self) -> bool:
@@ -259,12 +275,14 @@ class ReviewAccess:
         part of the record, so the two and HR."""
         return self.is_one_of_the_two or self.hr
 
-    def can_see_reflection(self, reflection) -> bool:
+    def can_see_reflection(self, reflection: Reflection) -> bool:
         """Refleksioner efter MUS: one's own, and the other's of the two once shared."""
+        person = self.person
         return (
-            self.is_one_of_the_two
+            person is not None
+            and self.is_one_of_the_two
             and reflection.author_id in (self.review.employee_id, self.review.manager_of_record_id)
-            and (reflection.author_id == self.person.pk or reflection.shared_at is not None)
+            and (reflection.author_id == person.pk or reflection.shared_at is not None)
         )
 
     @property
@@ -272,7 +290,7 @@ class ReviewAccess:
         """Write and share one's own reflections: the two, while the talk is under way."""
         return self.can_talk
 
-    def can_edit_reflection(self, reflection) -> bool:
+    def can_edit_reflection(self, reflection: Reflection | None) -> bool:
         """One's own reflection, until it is shared (``reflection`` None: not begun yet)."""
         return self.can_reflect and (reflection is None or reflection.shared_at is None)
 
@@ -325,11 +343,11 @@ class ReviewAccess:
             and self.review.state == State.TALK_HELD
         )
 
-    def can_accept(self, goal) -> bool:
+    def can_accept(self, goal: Goal) -> bool:
         """Accept a goal's current wording: either of the two in the talk, once."""
         return self.can_talk and getattr(goal, f"accepted_by_{self.party}") != goal.wording
 
-    def can_set_status(self, goal) -> bool:
+    def can_set_status(self, goal: Goal) -> bool:
         """A goal's status through the year: once both have agreed it."""
         return self.can_follow_up and goal.is_agreed
 
@@ -412,7 +430,10 @@ class ReviewAccess:
         "disagreement" or "talk_place"; ``shared``: a reflection already shared. Names the
         other of the two.
         """
-        other = self.other_person.name
+        other_person = self.other_person
+        if other_person is None:  # only the two write texts that someone reads
+            raise ValueError("Only the employee and the manager are told who reads them.")
+        other = other_person.name
         own = self.own_preparation
         if text == "preparation" and (self.review.in_talk or (own and own.is_shared)):
             text = "talk_notes"  # shared: the two of them read it

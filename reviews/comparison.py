@@ -14,7 +14,7 @@ from competencies.wheel import Mark as WheelMark
 from reviews.models import Mark, Review
 from reviews.preparation import PreparationSheet, sheet_for
 
-RANK = {Level.STRONG: 0, Level.FINE: 1, Level.FOCUS: 2}
+RANK: dict[str, int] = {Level.STRONG: 0, Level.FINE: 1, Level.FOCUS: 2}
 
 
 def symbols() -> dict[str, str]:
@@ -58,7 +58,7 @@ class ComparedRow:
 def compare(
     review: Review, employee: PreparationSheet, manager: PreparationSheet
 ) -> list[ComparedRow]:
-    by_key = {}
+    by_key: dict[str, ComparedRow] = {}
     for party, sheet in (("employee", employee), ("manager", manager)):
         for row in sheet.rows:
             if not row.name:

@@ -2,9 +2,11 @@
 
 import datetime
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,8 +68,9 @@ class TalkTimeForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         day, time = data.get("date"), data.get("time")
         if day and time:
             data["at"] = timezone.make_aware(datetime.datetime.combine(day, time))
@@ -102,7 +105,7 @@ class FormError(ValidationError):
         )
 
 
-def valid(form: forms.Form) -> dict:
+def valid(form: forms.Form) -> dict[str, Any]:
     """The form's cleaned data, or FormError."""
     if not form.is_valid():
         raise FormError(form)
@@ -141,8 +144,9 @@ class PreparationTextForm(forms.Form):
         self.fields[name] = WrittenField()
         self.fields[f"{name}-version"] = VersionField()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         name = data.get("field")
         if name:
             data["text"] = data.get(name, "")
@@ -205,8 +209,9 @@ class TalkTextForm(forms.Form):
     talk_notes = WrittenField()
     version = VersionField()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if field := data.get("field"):
             data["text"] = data.get(field, "")
         return data
@@ -218,13 +223,14 @@ class FocusForm(forms.Form):
 
     focus = forms.MultipleChoiceField(required=False)
 
-    def __init__(self, data, keys: list[str]):
+    def __init__(self, data: QueryDict | None, keys: list[str]) -> None:
         super().__init__(data)
-        self.fields["focus"].choices = [(key, key) for key in keys]
+        cast(forms.MultipleChoiceField, self.fields["focus"]).choices = [(key, key) for key in keys]
         if data is not None:
             known = [key for key in data.getlist("focus") if key in keys]
-            self.data = data.copy()
-            self.data.setlist("focus", known)
+            copied = data.copy()
+            copied.setlist("focus", known)
+            self.data = copied
 
 
 class ReflectionForm(forms.Form):

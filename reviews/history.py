@@ -4,6 +4,7 @@ data export holds it: the trail's entries in words, repeats folded into one line
 The trail app records; this module reads, in the words of the review's states and pages.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,7 +44,7 @@ class Line:
 
 
 def _who(event: ReviewEvent) -> str:
-    if event.actor_id:
+    if event.actor is not None:
         return event.actor.get_full_name() or event.actor.get_username()
     return _("HR") if event.role == Role.HR else _("MUS")
 
@@ -129,14 +130,14 @@ def events_of(review):
 FOLDED = {ReviewEvent.Kind.READ, ReviewEvent.Kind.WRITE, ReviewEvent.Kind.REFUSED}
 
 
-def lines(events, fold: bool = True) -> list[Line]:
+def lines(events: Iterable[ReviewEvent], fold: bool = True) -> list[Line]:
     """The trail in the order it happened, repeats of the same act by the same person in a
     row (autosave writes many) folded into one line with their count."""
     result: list[Line] = []
     for event in events:
         line = Line(
             who=_who(event),
-            role=Role(event.role).label if event.role else "",
+            role=str(Role(event.role).label) if event.role else "",
             what=describe(event),
             # A refusal's reason was said to the one refused ("you have …"); the line says
             # what they tried. The reason stays on the entry, for an audit in Django admin.

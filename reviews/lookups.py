@@ -8,14 +8,18 @@ goes into its trail; what a page shows is noted by the view (``shows``, or
 ``trail.recording.shown``).
 """
 
+import uuid
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import NoReturn
+from typing import Concatenate, NoReturn
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseBase
 from django.utils.translation import gettext as _
 
+from organisation.http import AuthenticatedHttpRequest
 from organisation.models import User
 from organisation.roles import is_hr
 from reviews.access import ReviewAccess, access_to
@@ -25,7 +29,7 @@ from trail import recording
 from trail.models import Action
 
 
-def _one(reviews) -> Review | None:
+def _one(reviews: QuerySet[Review]) -> Review | None:
     # By a unique key: without .first()'s ORDER BY, which costs more to build than to run.
     return next(iter(reviews.order_by()[:1]), None)
 
@@ -52,7 +56,7 @@ SHOWN = (
 )
 
 
-def _review(public_id, related=SHOWN, lock: bool = False) -> Review:
+def _review(public_id: uuid.UUID, related: Iterable[str] = SHOWN, lock: bool = False) -> Review:
     reviews = Review.objects.select_related("round", *related).filter(public_id=public_id)
     if lock:  # the review's row alone: never its round, which all its reviews share
         reviews = reviews.select_for_update(of=("self",))
@@ -63,7 +67,7 @@ def _review(public_id, related=SHOWN, lock: bool = False) -> Review:
 
 
 def _party_access(
-    user: User, public_id, related=SHOWN, lock: bool = False
+    user: User, public_id: uuid.UUID, related: Iterable[str] = SHOWN, lock: bool = False
 ) -> tuple[Review, ReviewAccess]:
     review = _review(public_id, related, lock)
     access = access_to(user, review, locked=lock)
@@ -73,7 +77,11 @@ def _party_access(
 
 
 def review_for_party(
-    user: User, public_id, shows: str = "", related=SHOWN, lock: bool = False
+    user: User,
+    public_id: uuid.UUID,
+    shows: str = "",
+    related: Iterable[str] = SHOWN,
+    lock: bool = False,
 ) -> tuple[Review, ReviewAccess]:
     """The review, for its employee or its manager; a 404 for anyone else, HR included.
 
@@ -86,7 +94,7 @@ def review_for_party(
 
 
 def review_for_the_two(
-    user: User, public_id, shows: str = "", related=SHOWN
+    user: User, public_id: uuid.UUID, shows: str = "", related: Iterable[str] = SHOWN
 ) -> tuple[Review, ReviewAccess]:
     """The review's own writing (preparations, the talk, reflections): for the employee and
     the manager of record; 403 for a manager who took it over after the talk began."""
@@ -98,7 +106,7 @@ def review_for_the_two(
     return review, access
 
 
-def review_for_employee(user: User, public_id) -> tuple[Review, ReviewAccess]:
+def review_for_employee(user: User, public_id: uuid.UUID) -> tuple[Review, ReviewAccess]:
     """The review, for its employee alone (its trail); a 404 for anyone else."""
     review, access = _party_access(user, public_id)
     if not access.can_see_trail:
@@ -106,7 +114,7 @@ def review_for_employee(user: User, public_id) -> tuple[Review, ReviewAccess]:
     return review, access
 
 
-def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
+def review_to_prepare(user: User, public_id: uuid.UUID) -> tuple[Review, ReviewAccess]:
     """The review, for a party who may still write their preparation; 403 if they may not.
 
     For views that write in one transaction (``transaction.atomic``): the review and the
@@ -121,7 +129,7 @@ def review_to_prepare(user: User, public_id) -> tuple[Review, ReviewAccess]:
     return review, access
 
 
-def review_to_schedule(user: User, public_id) -> tuple[Review, ReviewAccess]:
+def review_to_schedule(user: User, public_id: uuid.UUID) -> tuple[Review, ReviewAccess]:
     """The review, for its manager while the talk's time may be set; 403 for the employee.
 
     The time and place are among the review's dates, not its confidential content: no
@@ -136,7 +144,7 @@ def review_to_schedule(user: User, public_id) -> tuple[Review, ReviewAccess]:
     return review, access
 
 
-def review_with_talk_time(user: User, public_id) -> tuple[Review, ReviewAccess]:
+def review_with_talk_time(user: User, public_id: uuid.UUID) -> tuple[Review, ReviewAccess]:
     """The review as a calendar entry, for its two parties; 404 while no time is set."""
     review, access = _party_access(user, public_id)
     if not review.has_talk_time:
@@ -144,7 +152,7 @@ def review_with_talk_time(user: User, public_id) -> tuple[Review, ReviewAccess]:
     return review, access
 
 
-def review_for_record(user: User, public_id) -> tuple[Review, ReviewAccess]:
+def review_for_record(user: User, public_id: uuid.UUID) -> tuple[Review, ReviewAccess]:
     """A concluded review as a record (the PDF): its parties and HR, each seeing their part.
 
     Anyone else gets a 404; a review not yet concluded has no record yet (403).
@@ -168,7 +176,7 @@ def round_for_hr(user: User, pk: int) -> Round:
         raise Http404 from None
 
 
-def review_for_hr(user: User, round_: Round, public_id) -> tuple[Review, ReviewAccess]:
+def review_for_hr(user: User, round_: Round, public_id: uuid.UUID) -> tuple[Review, ReviewAccess]:
     """A review as HR handles it (manager changes, reopening): status, never contents."""
     review = _one(
         Review.objects.select_related("round", "employee__user", "manager__user").filter(
@@ -183,12 +191,14 @@ def review_for_hr(user: User, round_: Round, public_id) -> tuple[Review, ReviewA
     return review, access
 
 
-def hr_required(view):
+def hr_required[**P, R: HttpResponseBase](
+    view: Callable[Concatenate[AuthenticatedHttpRequest, P], R],
+) -> Callable[Concatenate[AuthenticatedHttpRequest, P], R]:
     """For HR's own pages (no object of theirs in the URL): 403 for everyone else."""
 
     @login_required
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: AuthenticatedHttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
         if not is_hr(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)

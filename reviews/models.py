@@ -7,6 +7,8 @@ of the cycle, and which moves are allowed is written down once, in ``TRANSITIONS
 
 import datetime
 import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, int_list_validator
@@ -15,11 +17,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.fields import WrittenLine, WrittenText
+from common.fields import WrittenLine, WrittenText, own_field
 from competencies.models import Catalogue, QuestionSet
 from competencies.wheel import Level
 from organisation.models import Department, Person, User
 from trail.models import ReviewEvent
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class RoundClosedError(ValidationError):
@@ -123,7 +128,7 @@ class Round(models.Model):
         if self.talks_start and self.talks_end and self.talks_start > self.talks_end:
             raise ValidationError({"talks_end": _("The talks cannot end before they begin.")})
 
-    def check_fixed_once_opened(self, update_fields=None) -> None:
+    def check_fixed_once_opened(self, update_fields: Iterable[str] | None = None) -> None:
         """Refuse what an opened round no longer allows, compared with the stored row:
         its setup changed, or its status moved back (opening and closing go through
         reviews.services, which create the reviews and set the dates)."""
@@ -132,7 +137,7 @@ class Round(models.Model):
             saved &= {self._meta.get_field(name).name for name in update_fields}
             if not saved:
                 return
-        columns = {name: self._meta.get_field(name).attname for name in saved | {"status"}}
+        columns = {name: own_field(self, name).attname for name in saved | {"status"}}
         stored = Round.objects.filter(pk=self.pk).values(*columns.values()).first()
         if stored is None or stored["status"] == self.Status.DRAFT:
             return
@@ -150,13 +155,14 @@ class Round(models.Model):
             raise ValidationError(errors)
 
     @property
-    def preparing_parties(self) -> set[str]:
+    def preparing_parties(self) -> "set[Party]":
         """Who fills in a preparation, by the round's mode."""
-        return {
+        by_mode: dict[str, set[Party]] = {
             self.Mode.BOTH: {Party.EMPLOYEE, Party.MANAGER},
             self.Mode.EMPLOYEE_ONLY: {Party.EMPLOYEE},
             self.Mode.NONE: set(),
-        }[self.mode]
+        }
+        return by_mode[self.mode]
 
     def reminder_days(self) -> list[int]:
         days = {int(day) for day in self.reminder_days_before.split(",") if day}
@@ -219,15 +225,15 @@ TRANSITIONS: dict[str, set[str]] = {
 TALK_STATES = {State.TALK_STARTED, State.TALK_HELD, State.CONCLUDED}
 
 # States in which preparation is not finished by the deadline.
-NOT_PREPARED = [State.INVITED, State.PREPARING]
+NOT_PREPARED: list[str] = [State.INVITED, State.PREPARING]
 
 # States in which the talk has taken place: what the MED committee counts as a MUS held,
 # and from which the focus areas are agreed.
-HELD = [State.TALK_HELD, State.CONCLUDED]
+HELD: list[str] = [State.TALK_HELD, State.CONCLUDED]
 
 
 # What each party does next, by state; a round where nobody fills in skips preparation.
-NEXT_STEPS = {
+NEXT_STEPS: dict[tuple[str, str], "StrPromise"] = {
     (State.INVITED, "employee"): _("Prepare: answer the questions and mark the wheel"),
     (State.INVITED, "manager"): _("Prepare for the talk"),
     (State.PREPARING, "employee"): _("Finish your preparation and share it"),
@@ -241,7 +247,7 @@ NEXT_STEPS = {
     (State.CONCLUDED, "employee"): _("Follow up on your goals"),
     (State.CONCLUDED, "manager"): _("Follow up on the goals"),
 }
-NO_PREPARATION_STEPS = {
+NO_PREPARATION_STEPS: dict[str, "StrPromise"] = {
     "employee": _("Your manager will invite you to the talk"),
     "manager": _("Agree a time and start the talk"),
 }
@@ -254,9 +260,10 @@ class InvalidTransitionError(ValidationError):
 class EditConflictError(ValidationError):
     """A save based on an outdated version: the text saved meanwhile is kept for the user."""
 
-    def __init__(self, current_text: str, current_version: int):
+    def __init__(self, current_text: str, current_version: int) -> None:
         super().__init__(_("This text was changed in another window."), code="conflict")
         self.current_text, self.current_version = current_text, current_version
+        self.mine = ""  # what the user sent, set by whoever shows the conflict
 
 
 class VersionedText(models.Model):
@@ -273,15 +280,15 @@ class VersionedText(models.Model):
         abstract = True
 
     def save_text(self, field: str, text: str, base_version: int) -> None:
-        text = self._meta.get_field(field).clean(text, self)  # length, control characters
+        text = own_field(self, field).clean(text, self)  # length, control characters
         counter = f"{field}_version"
         updated = (
             type(self)
-            .objects.filter(pk=self.pk, **{counter: base_version})
+            ._default_manager.filter(pk=self.pk, **{counter: base_version})
             .update(**{field: text, counter: base_version + 1, "updated_at": timezone.now()})
         )
         if not updated:
-            current = type(self).objects.get(pk=self.pk)
+            current = type(self)._default_manager.get(pk=self.pk)
             if getattr(current, field) != text:  # the same words from two tabs are no conflict
                 raise EditConflictError(getattr(current, field), getattr(current, counter))
             base_version = getattr(current, counter) - 1
@@ -382,7 +389,10 @@ class Review(VersionedText):
     def manager_of_record_id(self) -> int:
         """The manager whose preparation and reflections belong to this review: the one who
         led the talk once it has begun, else the one who leads it now."""
-        return self.talk_manager_id if self.in_talk else self.manager_id
+        # A talk always has its manager (the constraint a_talk_has_its_manager).
+        if self.in_talk and self.talk_manager_id is not None:
+            return self.talk_manager_id
+        return self.manager_id
 
     def lock(self) -> None:
         """Re-read the state, the manager and whether the round is open, holding the
@@ -443,12 +453,12 @@ class Review(VersionedText):
     def state_label(self) -> str:
         # get_state_display() builds the field's choices anew on each call; a manager's
         # list shows a state per employee.
-        return State(self.state).label
+        return str(State(self.state).label)
 
     def next_step(self, party: str) -> str:
         if self.round.mode == Round.Mode.NONE and self.state == State.INVITED:
-            return NO_PREPARATION_STEPS[party]
-        return NEXT_STEPS[(self.state, party)]
+            return str(NO_PREPARATION_STEPS[party])
+        return str(NEXT_STEPS[(self.state, party)])
 
     @property
     def is_concluded(self) -> bool:
@@ -485,7 +495,7 @@ class LockedError(ValidationError):
 
 
 class AuthoredQuerySet(models.QuerySet):
-    def of_record(self, review: Review):
+    def of_record(self, review: Review) -> Self:
         """The writing that belongs to the review now: the employee's, and that of its
         manager of record (``Review.manager_of_record_id``). A former manager's stays in
         the database as theirs alone; it is not among these."""
@@ -493,7 +503,7 @@ class AuthoredQuerySet(models.QuerySet):
             review=review, author_id__in=[review.employee_id, review.manager_of_record_id]
         )
 
-    def of_former_managers(self):
+    def of_former_managers(self) -> Self:
         """Writing whose author is neither the employee nor the review's manager of record:
         a former manager's, kept for them alone after the review moved
         (reviews.services.Handover)."""
@@ -616,7 +626,7 @@ class Mark(VersionedText):
     def level_label(self) -> str:
         # get_level_display() builds the field's choices anew on each call, and the talk,
         # the preparation and the PDF ask for a label per competence: ten times faster.
-        return Level(self.level).label if self.level else ""
+        return str(Level(self.level).label) if self.level else ""
 
 
 class FocusArea(models.Model):
@@ -644,7 +654,7 @@ class FocusArea(models.Model):
         ]
 
     def __str__(self):
-        return self.competence.name if self.competence_id else self.name
+        return self.competence.name if self.competence is not None else self.name
 
 
 class Goal(models.Model):

@@ -37,10 +37,13 @@ def _own_preparation(access: ReviewAccess) -> Preparation:
     # writer's own, whoever held their place before (reviews.models.Authored).
     preparation = access.own_preparation
     if preparation is None:
+        author, party = access.person, access.party
+        if author is None or party is None:  # can_prepare: one of the two, never
+            raise refused(access, _("This preparation can no longer change."))
         preparation, _created = Preparation.objects.get_or_create(
-            review=access.review, author=access.person, defaults={"party": access.party}
+            review=access.review, author=author, defaults={"party": party}
         )
-        access.preparations[access.party] = preparation
+        access.preparations[party] = preparation
     review = preparation.review = access.review  # loaded with its round: no query again
     if review.state == State.INVITED:
         review.move_to(State.PREPARING, **recording.by(access))
@@ -207,19 +210,20 @@ def share(access: ReviewAccess) -> None:
 @transaction.atomic
 def take_back(access: ReviewAccess) -> None:
     access.lock()
-    if not access.can_take_back:
-        if access.own_preparation is None or not access.own_preparation.is_shared:
+    own = access.own_preparation
+    if own is None or not access.can_take_back:
+        if own is None or not own.is_shared:
             raise refused(access, _("Your preparation is not shared."))
         raise refused(access, access.take_back_refusal())
     # Conditional, so that it loses a race with either party opening the other's
     # (``other_preparation_shown``).
     taken = Preparation.objects.filter(
-        pk=access.own_preparation.pk, seen_at__isnull=True, saw_other_at__isnull=True
+        pk=own.pk, seen_at__isnull=True, saw_other_at__isnull=True
     ).update(shared_at=None)
     if not taken:
-        access.own_preparation.refresh_from_db()
+        own.refresh_from_db()
         raise refused(access, access.take_back_refusal())
-    access.own_preparation.shared_at = None
+    own.shared_at = None
     recording.write(access, Action.TOOK_BACK_PREPARATION)
     if access.review.state == State.SHARED:
         access.review.move_to(State.PREPARING, **recording.by(access))
@@ -232,7 +236,10 @@ def saved_text(access: ReviewAccess, name: str) -> str:
     if own is None:
         return ""
     if kind == "answer":
-        answer = own.answers.filter(question_id=whole_number(rest)).first()
+        question_id = whole_number(rest)
+        answer = (
+            own.answers.filter(question_id=question_id).first() if question_id is not None else None
+        )
         return answer.text if answer else ""
     mark = next((m for m in own.marks.all() if m.key == rest), None)
     return getattr(mark, kind, "") if mark else ""

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.fields import own_field
 from common.pdf import render_pdf
 from competencies.views import DANISH_LETTERS
 from competencies.wheel import COLOURS, Level, render_wheel
@@ -77,17 +78,18 @@ def _comparison(review: Review, review_access: ReviewAccess) -> dict:
 
 def _reflection(reflection: Reflection) -> ReflectionRecord | None:
     def label(name: str) -> str:
-        return str(Reflection._meta.get_field(name).verbose_name).capitalize()
+        return str(own_field(Reflection, name).verbose_name).capitalize()
 
     points = [
         (label(name), text) for name in Reflection.POINTS if (text := getattr(reflection, name))
     ]
     if not points and not reflection.longer_term:
         return None  # begun and left empty: nothing to keep on file
-    heading = {
+    headings: dict[str, str] = {
         Party.EMPLOYEE: _("The employee’s reflections"),
         Party.MANAGER: _("The manager’s reflections"),
-    }[reflection.party]
+    }
+    heading = headings[reflection.party]
     return ReflectionRecord(
         heading=heading,
         shared=reflection.shared_at is not None,

@@ -5,6 +5,7 @@ with a message that says why; nothing is changed then.
 """
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -89,7 +90,7 @@ def _locked_talk_time(access: ReviewAccess) -> ReviewAccess:
     return access
 
 
-def _change_talk_time(review: Review, **fields) -> None:
+def _change_talk_time(review: Review, **fields: Any) -> None:
     fields.setdefault("talk_cancelled", False)
     Review.objects.filter(pk=review.pk).update(talk_sequence=F("talk_sequence") + 1, **fields)
     review.refresh_from_db(fields=[*fields, "talk_sequence"])
@@ -120,8 +121,9 @@ def save_goal(access: ReviewAccess, goal: Goal, wording: int = 0) -> Goal:
     removed) the goal meanwhile, it is refused rather than overwriting what they wrote.
     """
     _require(access, _locked(access).can_talk)
-    recording.write(access, Action.ADDED_GOAL if goal.pk is None else Action.REWORDED_GOAL)
-    if goal.pk is None:
+    new = goal._state.adding  # not saved yet (django-stubs types a pk as never None)
+    recording.write(access, Action.ADDED_GOAL if new else Action.REWORDED_GOAL)
+    if new:
         goal.review = access.review
         goal.position = access.review.goals.count() + 1
         goal.wording = 1
@@ -208,18 +210,23 @@ def reopen(access: ReviewAccess, reason: str) -> None:
 
 def own_reflection(access: ReviewAccess) -> Reflection:
     """The writer's own reflection, whoever held their place before (reviews.models.Authored)."""
+    author, party = access.person, access.party
+    if author is None or party is None:  # only the two reflect: refused before it comes here
+        raise forbidden(access, _("Only the employee and the manager write reflections."))
     return Reflection.objects.get_or_create(
-        review=access.review, author=access.person, defaults={"party": access.party}
+        review=access.review, author=author, defaults={"party": party}
     )[0]
 
 
 @transaction.atomic
-def save_reflection(access: ReviewAccess, texts: dict[str, tuple[str, int]]) -> dict:
+def save_reflection(
+    access: ReviewAccess, texts: dict[str, tuple[str, int]]
+) -> dict[str, EditConflictError]:
     """Save the fields of one's reflection; returns the conflicts, by field, that were refused."""
     _require(access, _locked(access).can_reflect)
     reflection = own_reflection(access)
     _require(access, access.can_edit_reflection(reflection), _("Your reflections are shared."))
-    conflicts = {}
+    conflicts: dict[str, EditConflictError] = {}
     for field, (text, version) in texts.items():
         if field not in Reflection.FIELDS or getattr(reflection, field) == text:
             continue

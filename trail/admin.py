@@ -25,8 +25,17 @@ class ReviewEventAdmin(ReadOnlyAdmin):
     """
 
     list_display = ["at", "review", "actor", "role", "kind", "what"]
-    fields = ["at", "review", "actor", "role", "kind", "what", "old", "new", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "at",
+        "review",
+        "actor",
+        "role",
+        "kind",
+        "what",
+        "old",
+        "new",
+        "note",
+    )
     list_filter = ["kind", "role", "at"]
     list_select_related = ["review__round", "review__employee__user", "actor"]
     search_fields = ["review__employee__employee_number", "actor__username"]

@@ -150,7 +150,7 @@ class ReviewEvent(models.Model):
 
     @property
     def what(self) -> str:
-        return Action(self.action).label if self.action in Action.values else self.action
+        return str(Action(self.action).label) if self.action in Action.values else self.action
 
 
 class TrailRemoval(models.Model):

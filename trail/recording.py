@@ -18,13 +18,15 @@ The cost is one INSERT per request that shows or changes a review's content, and
 query more: the caller already holds the user, the review and the role.
 """
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import post_save
+from django.http import HttpRequest, HttpResponseBase
 
 from organisation.models import User
 from trail.models import Action, ReviewEvent, TrailRemoval, permitting_removal
@@ -34,7 +36,7 @@ class Acting(Protocol):
     """Who acts on which review, in which role (reviews.access.ReviewAccess is one)."""
 
     @property
-    def review(self): ...
+    def review(self) -> models.Model: ...  # a reviews.Review, which trail does not import
 
     @property
     def user(self) -> User | None: ...
@@ -56,12 +58,12 @@ class RequestTrail:
 _request: ContextVar[RequestTrail | None] = ContextVar("review_trail", default=None)
 
 
-def by(acting: Acting) -> dict:
+def by(acting: Acting) -> dict[str, Any]:
     """Who acts, for a trail entry: the user, and their role on this review."""
     return {"actor": acting.user, "role": acting.role}
 
 
-def shown(acting: Acting, action: str, review=None) -> None:
+def shown(acting: Acting, action: str, review: models.Model | None = None) -> None:
     """This request shows (``action``) a review's content: recorded if it answers 200.
 
     ``review``: another review than the one acted on, shown with it (the earlier
@@ -85,13 +87,13 @@ def write(acting: Acting, action: Action) -> None:
     if trail is not None and key in trail.recorded:
         return
     ReviewEvent.objects.create(
-        review=acting.review, kind=ReviewEvent.Kind.WRITE, action=action, **by(acting)
+        review_id=acting.review.pk, kind=ReviewEvent.Kind.WRITE, action=action, **by(acting)
     )
     if trail is not None:
         trail.recorded.add(key)
 
 
-def read_many(reads, action: Action, actor=None) -> None:
+def read_many(reads: Iterable[tuple[int, str]], action: Action, actor: User | None = None) -> None:
     """Reads of many reviews at once (an export), given as (review pk, role) pairs: one
     INSERT per thousand."""
     ReviewEvent.objects.bulk_create(
@@ -105,7 +107,9 @@ def read_many(reads, action: Action, actor=None) -> None:
     )
 
 
-def _written(sender, instance, created, **kwargs):
+def _written(
+    sender: type[ReviewEvent], instance: ReviewEvent, created: bool, **kwargs: Any
+) -> None:
     if created and (trail := _request.get()) is not None:
         trail.written.add(instance.review_id)
 
@@ -118,18 +122,18 @@ class TrailMiddleware:
     refused whatever it answered (before anything is sent: if the trail cannot be
     written, the content does not go out either)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        token = _request.set(RequestTrail())
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        trail = RequestTrail()
+        token = _request.set(trail)
         try:
             response = self.get_response(request)
-            trail = _request.get()
             url_name = request.resolver_match and request.resolver_match.url_name
             entries = [
                 ReviewEvent(
-                    review=acting.review,
+                    review_id=acting.review.pk,
                     kind=ReviewEvent.Kind.REFUSED,
                     action=(url_name or "")[:20],  # the page or write that was refused
                     note=reason,
@@ -151,7 +155,7 @@ class TrailMiddleware:
 
 
 @contextmanager
-def removal(reason: str):
+def removal(reason: str) -> Iterator[TrailRemoval]:
     """Lets trail entries be deleted with their reviews, inside one transaction.
 
     The TrailRemoval row is what the database trigger checks; it is active only within

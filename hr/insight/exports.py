@@ -8,18 +8,20 @@ that the pages and the PDF show (hr/insight/reports.py), so every figure and eve
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from competencies.views import DANISH_LETTERS
-from hr.insight.reports import HIDDEN, Column, MedReport, Progress, ReportRow, TreeReport
+from hr.insight.reports import HIDDEN, Column, Hidden, MedReport, Progress, ReportRow, TreeReport
 from reviews.models import State
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +36,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class ExportSheet:
     title: str
     columns: list[Column]
-    rows: list[list] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
     indents: list[int] = field(default_factory=list)  # per row: its depth in the tree
 
 
@@ -49,13 +51,14 @@ def _tree_columns() -> list[Column]:
     ]
 
 
-def _tree_row(row: ReportRow) -> list:
-    if row.kind == "all":
+def _tree_row(row: ReportRow) -> list[Any]:
+    unit = row.unit
+    if unit is None:  # the "all" row
         return [row.label, "", "", *row.cells]
-    path = [unit.department.name for unit in row.unit.ancestors()]
+    path = [ancestor.department.name for ancestor in unit.ancestors()]
     if row.kind == "own":
-        path.append(row.unit.department.name)
-    kind = row.unit.department.get_kind_display() if row.kind == "unit" else ""
+        path.append(unit.department.name)
+    kind = unit.department.get_kind_display() if row.kind == "unit" else ""
     return [row.label, kind, PATH_SEPARATOR.join(path), *row.cells]
 
 
@@ -133,7 +136,7 @@ def filename(*parts: str, extension: str) -> str:
 # Writing them
 
 
-def _csv_text(value) -> str:
+def _csv_text(value: object) -> str:
     if value is None:
         return ""
     if value is HIDDEN:
@@ -163,18 +166,25 @@ HIDDEN_FONT = Font(italic=True, color="4A5A61")
 NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "year": "0"}
 
 
-def _width(column: Column, values: list) -> float:
+def _width(column: Column, values: list[Any]) -> float:
     """Wide enough for the header and the longest value, within reason."""
     longest = max([len(column.label), *(len(_csv_text(v)) for v in values)], default=8)
     return min(max(longest + 2, 9), 60)
 
 
-def _xlsx_cell(ws, column: Column, value, indent: int = 0):
+# What a sheet's cell holds: a text, a count, a share (or None: no share), or HIDDEN.
+type Value = str | float | Hidden | None
+
+
+def _xlsx_cell(
+    ws: WriteOnlyWorksheet, column: Column, value: Value, indent: int = 0
+) -> Value | Cell:
     plain = column.kind == "text" and not indent
     if plain and not (isinstance(value, str) and value.startswith(FORMULA_START)):
         return value  # a plain value writes several times faster than a styled cell
-    cell = WriteOnlyCell(ws, value=str(value) if value is HIDDEN else value)
-    if value is HIDDEN:
+    hidden = isinstance(value, Hidden)  # HIDDEN, the one there is
+    cell = WriteOnlyCell(ws, value=str(value) if isinstance(value, Hidden) else value)
+    if hidden:
         cell.font = HIDDEN_FONT
         cell.alignment = Alignment(horizontal="right")
     elif column.kind in NUMBER_FORMATS:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from hr.insight.reports import HIDDEN, FocusMap, ReportRow
+from hr.insight.reports import HIDDEN, FocusMap, Hidden, ReportRow
 
 LABEL_WIDTH = 220
 CELL_WIDTH = 80
@@ -44,10 +44,10 @@ HATCH = ("#efede8", "#d6d1c6")  # background and lines of a hidden figure
 HATCH_TEXT = INK
 
 
-def shade(count: int, held) -> tuple[str, str] | None:
+def shade(count: int, held: int | Hidden) -> tuple[str, str] | None:
     """The (fill, text) colours for a count among ``held`` talks; None when the share is
     unknown because the number of talks is itself hidden."""
-    if held is HIDDEN or not held:
+    if isinstance(held, Hidden) or not held:  # HIDDEN, the one there is
         return None
     fraction = count / held
     for colours, bound in zip(SHADES, UPPER_BOUNDS, strict=True):

@@ -14,6 +14,7 @@ Nothing here reads preparations, marks, notes, answers, reflections or talk note
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -40,6 +41,7 @@ SMALLEST_GROUP = 5
 ALL = None  # the key of the whole organisation among the roll-ups
 
 Counts = Counter  # figures of one unit, by column key
+type Term = tuple[str, int | None]  # a row of a report: ("unit" | "own" | "all", its unit's pk)
 
 
 class Hidden:
@@ -158,14 +160,14 @@ class ReportRow:
 
     @property
     def label(self) -> str:
-        if self.kind == "all":
+        if self.unit is None:  # the "all" row
             return _("The whole organisation")
         if self.kind == "own":
             return _("directly in %(department)s") % {"department": self.unit.department}
         return self.unit.department.name
 
     @property
-    def term(self) -> tuple[str, int | None]:
+    def term(self) -> Term:
         return (self.kind, self.unit.pk if self.unit else None)
 
 
@@ -180,9 +182,11 @@ class Figures:
         self.tree, self.own, self.present = tree, own, present
         self.total = tree.rolled_up(own)
 
-    def counts(self, term: tuple[str, int | None]) -> Counts:
+    def counts(self, term: Term) -> Counts:
         kind, pk = term
-        return self.own.get(pk, Counter()) if kind == "own" else self.total[pk]
+        if kind == "own" and pk is not None:
+            return self.own.get(pk, Counter())
+        return self.total[pk]
 
     def shown(self, unit: Unit) -> bool:
         return self.total[unit.pk][self.present] > 0
@@ -192,7 +196,7 @@ class Figures:
 
     def has_own_row(self, unit: Unit) -> bool:
         """The people directly in a unit get their own row when there are units under it."""
-        own = self.own.get(unit.pk, {}).get(self.present, 0)
+        own = self.own.get(unit.pk, Counter())[self.present]
         return own > 0 and bool(self.shown_children(unit))
 
     def unit(self, pk: int | None) -> Unit | None:
@@ -234,15 +238,15 @@ class Figures:
             if self.shown(unit)
         ]
 
-    def equations(self) -> Iterator[tuple[tuple, list[tuple]]]:
+    def equations(self) -> Iterator[tuple[Term, list[Term]]]:
         """Each sum the reports show: a unit = the people directly in it + its units below;
         the whole organisation = its top units. As (total, parts)."""
         for unit in self.tree.walk():
             children = self.shown_children(unit)
             if self.shown(unit) and children:
-                own = [("own", unit.pk)] if self.has_own_row(unit) else []
+                own: list[Term] = [("own", unit.pk)] if self.has_own_row(unit) else []
                 yield ("unit", unit.pk), own + [("unit", child.pk) for child in children]
-        roots = [("unit", root.pk) for root in self.tree.roots if self.shown(root)]
+        roots: list[Term] = [("unit", root.pk) for root in self.tree.roots if self.shown(root)]
         if roots:
             yield ("all", None), roots
 
@@ -288,7 +292,11 @@ class TreeReport:
 
 
 def _tree_report(
-    figures: Figures, columns: list[Column], root: Unit | None, cells: Callable, levels
+    figures: Figures,
+    columns: list[Column],
+    root: Unit | None,
+    cells: Callable[[ReportRow, Counts], list[Any]],
+    levels: int | None,
 ) -> TreeReport:
     rows = figures.fill(figures.rows(root, levels), cells)
     totals = rows[0] if root else figures.fill([ReportRow("all", None, 0)], cells)[0]
@@ -305,15 +313,15 @@ class Progress(TreeReport):
     round: Round | None = None
     overdue_states: list[str] = field(default_factory=list)
     overdue: list[Review] = field(default_factory=list)  # by name on the page, if few
-    overdue_reviews: QuerySet | None = None  # all of them, for the files
+    overdue_reviews: QuerySet[Review] = field(default_factory=Review.objects.none)  # for files
 
     @property
     def review_count(self) -> int:
-        return self.totals.cells[len(State.values)]
+        return int(self.totals.cells[len(State.values)])
 
     @property
     def overdue_count(self) -> int:
-        return self.totals.cells[len(State.values) + 1]
+        return int(self.totals.cells[len(State.values) + 1])
 
     @property
     def talks_overdue(self) -> bool:
@@ -360,12 +368,16 @@ def progress(
         ]
 
     tree_report = _tree_report(figures, progress_columns(), root, cells, levels)
-    report = Progress(**vars(tree_report), round=round_, overdue_states=late)
     reviews = round_.reviews.filter(state__in=late)
-    if root is not None:
-        reviews = reviews.filter(employee__department__in=report.subtree_ids)
-    report.overdue_reviews = reviews.order_by(
-        *Localised.each("employee__department__name", *EMPLOYEE_NAME), "pk"
+    if (subtree := tree_report.subtree_ids) is not None:  # drilled down to a unit
+        reviews = reviews.filter(employee__department__in=subtree)
+    report = Progress(
+        **vars(tree_report),
+        round=round_,
+        overdue_states=late,
+        overdue_reviews=reviews.order_by(
+            *Localised.each("employee__department__name", *EMPLOYEE_NAME), "pk"
+        ),
     )
     count = report.overdue_count
     if count and (overdue_limit is None or count <= overdue_limit):
@@ -427,7 +439,8 @@ def med_years() -> list[YearFigures]:
         .annotate(**_employees_held_concluded())
         .order_by("year")
     )
-    return [YearFigures(**figures) for figures in per_year]
+    # Each row holds the year and the three counts: django-stubs sees the year alone.
+    return [YearFigures(**cast(dict[str, int], figures)) for figures in per_year]
 
 
 def med_report(
@@ -453,7 +466,9 @@ def med_report(
             .annotate(**_employees_held_concluded())
             .order_by()
         )
-        own = {f.pop("employee__department"): Counter(f) for f in per_department}
+        for f in per_department:
+            counts = cast(dict[str, int], f)  # the department and the three counts
+            own[counts.pop("employee__department")] = Counter(counts)
     figures = Figures(DepartmentTree.load(), own, present="employees")
 
     def cells(row: ReportRow, c: Counts) -> list:
@@ -538,7 +553,7 @@ def focus_map(
     return FocusMap(**vars(report), round=round_, competences=competences)
 
 
-def suppress(figures: Figures, keys: list[str]) -> set[tuple[tuple, str]]:
+def suppress(figures: Figures, keys: list[str]) -> set[tuple[Term, str]]:
     """Which (row, column) figures to hide so that no group of fewer than five shows.
 
     First every count from 1 to 4, and every figure, zeros too, of a unit where fewer
@@ -571,10 +586,16 @@ def suppress(figures: Figures, keys: list[str]) -> set[tuple[tuple, str]]:
     return hidden
 
 
-def _hide_what_gives_away(hidden: set, equations: list, value: dict, size: dict, choice: bool):
+def _hide_what_gives_away(
+    hidden: set[Term],
+    equations: list[tuple[Term, list[Term]]],
+    value: dict[Term, int],
+    size: dict[Term, int],
+    choice: bool,
+) -> None:
     """Add to one column's ``hidden`` until no sum gives a hidden figure away (see suppress)."""
 
-    def gives_away(total, parts) -> bool:
+    def gives_away(total: Term, parts: list[Term]) -> bool:
         unknown = [term for term in (total, *parts) if term in hidden]
         if len(unknown) == 1:
             return True

@@ -1,16 +1,18 @@
 """Figures as HR's reports show them: shares, counts, and a hidden figure saying why."""
 
+from typing import Any
+
 from django import template
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 
-from hr.insight.reports import HIDDEN
+from hr.insight.reports import Column, Hidden, ReportRow
 
 register = template.Library()
 
 
 @register.filter
-def percent(share) -> str:
+def percent(share: float | None) -> str:
     """A share of 1 as a percentage in the reader's language: "42,5 %"; a dash for none."""
     if share is None:
         return "–"
@@ -24,9 +26,9 @@ def grouped(number: int) -> str:
     return formats.number_format(number, force_grouping=True)
 
 
-def figure(column, value) -> str:
+def figure(column: Column, value: Any) -> str:
     """One figure of a report as the page shows it; a hidden one says why it is hidden."""
-    if value is HIDDEN:
+    if isinstance(value, Hidden):  # HIDDEN, the one there is
         return format_html('<span class="figure--hidden">{}</span>', value)
     if column.kind == "share":
         return percent(value)
@@ -34,7 +36,7 @@ def figure(column, value) -> str:
 
 
 @register.simple_tag
-def figure_cells(row, columns) -> str:
+def figure_cells(row: ReportRow, columns: list[Column]) -> str:
     """A report row's figures as table cells: one tag per row, as a big tree has many rows."""
     return format_html_join(
         "",

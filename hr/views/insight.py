@@ -5,7 +5,7 @@ by hr/insight/exports.py or the PDF template, so a download never differs from t
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -13,11 +13,12 @@ from django.utils.translation import gettext_noop
 from common.pdf import pdf_response, render_pdf
 from common.posted import whole_number
 from hr.insight import exports, heatmap, reports
+from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups
 from reviews.models import Round
 
 
-def _department(request: HttpRequest) -> int | None:
+def _department(request: AuthenticatedHttpRequest) -> int | None:
     """The unit a report is drilled down to (?department=), if any."""
     value = request.GET.get("department", "")
     if not value:
@@ -33,14 +34,16 @@ def _unit_name(report: reports.TreeReport) -> str:
 
 
 @login_required
-def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def round_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = lookups.round_for_hr(request.user, pk)
     report = reports.progress(round_, _department(request))
     return render(request, "hr/progress.html", {"round": round_, "report": report})
 
 
 @login_required
-def round_progress_export(request: HttpRequest, pk: int, fmt: str, table: str) -> HttpResponse:
+def round_progress_export(
+    request: AuthenticatedHttpRequest, pk: int, fmt: str, table: str
+) -> HttpResponse:
     """The progress tree as CSV or xlsx (with the overdue as a second sheet), or the
     overdue alone as CSV: each for the department drilled down to."""
     round_ = lookups.round_for_hr(request.user, pk)
@@ -54,7 +57,9 @@ def round_progress_export(request: HttpRequest, pk: int, fmt: str, table: str) -
     return exports.csv_response(sheet or exports.overdue_sheet(report), name)
 
 
-def _focus_context(request: HttpRequest, pk: int, levels) -> tuple[Round, reports.FocusMap]:
+def _focus_context(
+    request: AuthenticatedHttpRequest, pk: int, levels: int | None
+) -> tuple[Round, reports.FocusMap]:
     round_ = lookups.round_for_hr(request.user, pk)
     return round_, reports.focus_map(round_, _department(request), levels)
 
@@ -76,7 +81,7 @@ def focus_map_note() -> str:
 
 
 @lookups.hr_required
-def focus_latest(request: HttpRequest) -> HttpResponse:
+def focus_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The focus map of the newest round with talks held, where HR looks first."""
     round_ = reports.latest_round_with_talks()
     if round_ is None:
@@ -85,7 +90,7 @@ def focus_latest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_focus(request: HttpRequest, pk: int) -> HttpResponse:
+def round_focus(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_, focus_map = _focus_context(request, pk, reports.LEVELS_SHOWN)
     rounds = Round.objects.exclude(status=Round.Status.DRAFT).order_by("-talks_start", "name")
     return render(
@@ -103,7 +108,7 @@ def round_focus(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_focus_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def round_focus_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     round_, focus_map = _focus_context(request, pk, levels=None)
     sheet = exports.tree_sheet(_("Focus areas"), focus_map)
     name = exports.filename(
@@ -117,25 +122,25 @@ def round_focus_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @lookups.hr_required
-def med_latest(request: HttpRequest) -> HttpResponse:
+def med_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = reports.med_report()
     if report.year is None:
         return render(request, "hr/med_report.html", {"report": report})
     return redirect("med_report", year=report.year)
 
 
-def _med(request: HttpRequest, year: int, levels) -> reports.MedReport:
+def _med(request: AuthenticatedHttpRequest, year: int, levels: int | None) -> reports.MedReport:
     return reports.med_report(year, _department(request), levels)
 
 
 @lookups.hr_required
-def med_report(request: HttpRequest, year: int) -> HttpResponse:
+def med_report(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     report = _med(request, year, reports.LEVELS_SHOWN)
     return render(request, "hr/med_report.html", {"report": report})
 
 
 @lookups.hr_required
-def med_report_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+def med_report_export(request: AuthenticatedHttpRequest, year: int, fmt: str) -> HttpResponse:
     report = _med(request, year, levels=None)
     title = _("MUS held in %(year)s") % {"year": year}
     name = exports.filename(_("med-report"), str(year), _unit_name(report), extension=f".{fmt}")

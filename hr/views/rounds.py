@@ -1,12 +1,13 @@
 """HR's pages: rounds, their progress, and handling one review's manager or reopening."""
 
 import copy
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,18 +25,19 @@ from hr.forms import (
 )
 from hr.insight import reports
 from notifications import outbox
+from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups, progress, services
 from reviews import talk as talk_service
 from reviews.models import Round
 
 
 @lookups.hr_required
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "hr/round_list.html", {"rounds": progress.rounds_with_counts()})
 
 
 @lookups.hr_required
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         round_ = form.save()
@@ -46,7 +48,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "hr/round_form.html", {"form": form})
 
 
-def _round_page(request, round_, **forms) -> HttpResponse:
+def _round_page(request: AuthenticatedHttpRequest, round_: Round, **forms: Any) -> HttpResponse:
     """The round's page with the top of its progress tree; a refused form comes back with
     its errors."""
     report = reports.progress(round_, levels=1, overdue_limit=0)
@@ -63,7 +65,7 @@ def _round_page(request, round_, **forms) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = lookups.round_for_hr(request.user, pk)
     search = FindReviewForm(request.GET)
     number = search.cleaned_data["employee"] if search.is_valid() else ""
@@ -77,7 +79,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_page(request, round_, searched=number, found=found)
 
 
-def _report_opened(request, opened: services.Opened) -> None:
+def _report_opened(request: AuthenticatedHttpRequest, opened: services.Opened) -> None:
     messages.success(
         request,
         ngettext("%(count)d review was created.", "%(count)d reviews were created.", opened.created)
@@ -93,7 +95,7 @@ def _report_opened(request, opened: services.Opened) -> None:
 
 @login_required
 @require_POST
-def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+def round_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = lookups.round_for_hr(request.user, pk)
     run_write(request, lambda: _report_opened(request, services.open_round(round_)))
     return redirect("round_detail", pk=pk)
@@ -101,7 +103,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
+def round_add_participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = lookups.round_for_hr(request.user, pk)
     form = ParticipantsForm(request.POST)
     if not form.is_valid():
@@ -122,7 +124,7 @@ def round_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+def round_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HR changes when the round reminds those who have not prepared."""
     round_ = lookups.round_for_hr(request.user, pk)
     # The form writes what was posted into its instance even when refused: a copy of its
@@ -137,14 +139,14 @@ def round_reminders(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = lookups.round_for_hr(request.user, pk)
     run_write(request, lambda: services.close_round(round_), _("The round is closed."))
     return redirect("round_detail", pk=pk)
 
 
 @login_required
-def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+def review_move(request: AuthenticatedHttpRequest, pk: int, public_id: UUID) -> HttpResponse:
     """HR gives a review to another manager, having read what that does (``Handover``)."""
     round_ = lookups.round_for_hr(request.user, pk)
     review, hr_access = lookups.review_for_hr(request.user, round_, public_id)
@@ -175,12 +177,13 @@ def review_move(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def review_reopen(request: HttpRequest, pk: int, public_id: UUID) -> HttpResponse:
+def review_reopen(request: AuthenticatedHttpRequest, pk: int, public_id: UUID) -> HttpResponse:
     """HR reopens a concluded review; the reason is recorded in its history."""
     round_ = lookups.round_for_hr(request.user, pk)
     review, hr_access = lookups.review_for_hr(request.user, round_, public_id)
-    if request.method == "POST" and hr_access.is_party:
-        lookups.refuse(hr_access, hr_access.reopen_refusal())
+    refusal = hr_access.reopen_refusal()  # one for a party, whatever else holds
+    if request.method == "POST" and hr_access.is_party and refusal:
+        lookups.refuse(hr_access, refusal)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

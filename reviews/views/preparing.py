@@ -1,12 +1,13 @@
 """Preparation: the page works as one plain form; htmx saves each field as one types."""
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,16 +16,18 @@ from django_htmx.http import reswap, retarget
 
 from common.views import run_write
 from competencies.wheel import render_wheel, wheel_summary
+from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups, preparation, progress
-from reviews.access import access_to
+from reviews.access import ReviewAccess, access_to
 from reviews.forms import FormError, LevelForm, PreparationForm, PreparationTextForm
-from reviews.models import EditConflictError
+from reviews.models import Answer, EditConflictError, Mark, Review
+from reviews.preparation import PreparationSheet
 from reviews.refusals import forbidden
 from trail import recording
 from trail.models import Action
 
 
-def _editing(review, review_access) -> dict:
+def _editing(review: Review, review_access: ReviewAccess) -> dict[str, Any]:
     """Whether the fields are editable, and where they save: reversed once, not per field."""
     if not review_access.can_prepare:
         return {"editable": False}
@@ -35,7 +38,7 @@ def _editing(review, review_access) -> dict:
     }
 
 
-def _wheel(sheet, editing: dict) -> str:
+def _wheel(sheet: PreparationSheet, editing: dict[str, Any]) -> str:
     return render_wheel(
         sheet.teeth(),
         title=_("Your competence wheel: %(marks)s") % {"marks": wheel_summary(sheet.rows)},
@@ -43,7 +46,7 @@ def _wheel(sheet, editing: dict) -> str:
     )
 
 
-def previous_agreements(review, review_access):
+def previous_agreements(review: Review, review_access: ReviewAccess) -> progress.Agreements | None:
     """What was agreed at the employee's last MUS, to follow up on: a read of that review."""
     if not review_access.can_see_previous_agreements:
         return None
@@ -53,7 +56,7 @@ def previous_agreements(review, review_access):
     return previous
 
 
-def _page_context(review, review_access) -> dict:
+def _page_context(review: Review, review_access: ReviewAccess) -> dict[str, Any]:
     own = preparation.sheet_for(review, review_access.own_preparation)
     theirs = preparation.other_preparation_shown(review_access)
     shows = Action.READ_BOTH_PREPARATIONS if theirs else Action.OPENED_PREPARATION
@@ -70,7 +73,7 @@ def _page_context(review, review_access) -> dict:
     }
 
 
-def _apply(review_access, name: str, value: str, version: int):
+def _apply(review_access: ReviewAccess, name: str, value: str, version: int) -> Answer | Mark:
     """Save one text by its field name (forms.TEXT_NAME): one path for htmx and the form."""
     kind, _sep, rest = name.partition("-")
     if kind == "answer":
@@ -80,10 +83,11 @@ def _apply(review_access, name: str, value: str, version: int):
 
 
 @login_required
-def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def prepare(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     # The page names both: the employee, and the other who will read what one writes.
     review, review_access = lookups.review_for_the_two(request.user, public_id)
-    conflicts, errors = {}, []
+    conflicts: dict[str, EditConflictError] = {}
+    errors: list[str] = []
     if request.method == "POST":
         if not review_access.can_prepare:
             raise forbidden(review_access, _("This preparation can no longer change."))
@@ -116,7 +120,7 @@ def prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 @transaction.atomic  # lookups.review_to_prepare reads under the lock the write holds
-def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """htmx autosave of one text. A conflict keeps the typed text in its field and shows
     the text saved meanwhile beside it, until the writer chooses one of the two."""
     review, review_access = lookups.review_to_prepare(request.user, public_id)
@@ -158,7 +162,7 @@ def prepare_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 @transaction.atomic  # lookups.review_to_prepare reads under the lock the write holds
-def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def prepare_level(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Mark a competence by a click on the wheel or a radio button; the wheel is redrawn."""
     review, review_access = lookups.review_to_prepare(request.user, public_id)
     form = LevelForm(request.POST)
@@ -187,7 +191,7 @@ def prepare_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 @transaction.atomic  # lookups.review_to_prepare reads under the lock the write holds
-def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def prepare_share(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = lookups.review_to_prepare(request.user, public_id)
     run_write(
         request,
@@ -199,7 +203,7 @@ def prepare_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def prepare_take_back(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def prepare_take_back(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = lookups.review_for_party(request.user, public_id)
     run_write(
         request,

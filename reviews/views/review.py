@@ -5,17 +5,18 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from common.pdf import pdf_response
+from organisation.http import AuthenticatedHttpRequest
 from reviews import history, lookups, record
 from reviews.models import TALK_STATES, Goal
 from trail.models import Action
 
 
 @login_required
-def review_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def review_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = lookups.review_for_party(
         request.user, public_id, shows=Action.OPENED_REVIEW
     )
@@ -29,13 +30,13 @@ def review_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def review_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def review_pdf(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = lookups.review_for_record(request.user, public_id)
     return pdf_response(record.review_pdf(review, review_access, request), record.filename(review))
 
 
 @login_required
-def review_trail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def review_trail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Who has opened my MUS: the review's trail, for its employee, newest first."""
     review, _access = lookups.review_for_employee(request.user, public_id)
     others_only = request.GET.get("others") == "1"

@@ -5,20 +5,22 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.views import run_write
+from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups
 from reviews import talk as talk_service
 from reviews.forms import TalkTimeForm
+from reviews.models import Review
 
 
 @login_required
-def talk_time(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_time(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = lookups.review_to_schedule(request.user, public_id)
     form = TalkTimeForm(request.POST or None, review=review)
     form.fields["place"].help_text = _("%(help)s Who reads it: %(readers)s") % {
@@ -41,7 +43,9 @@ def talk_time(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _report(request, review, form: TalkTimeForm, changed: bool) -> None:
+def _report(
+    request: AuthenticatedHttpRequest, review: Review, form: TalkTimeForm, changed: bool
+) -> None:
     if not changed:
         messages.info(request, _("Nothing changed, so no invitation was sent."))
         return
@@ -63,7 +67,7 @@ def _report(request, review, form: TalkTimeForm, changed: bool) -> None:
 
 @login_required
 @require_POST
-def talk_time_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_time_cancel(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = lookups.review_to_schedule(request.user, public_id)
     run_write(
         request,

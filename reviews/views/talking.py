@@ -1,20 +1,25 @@
 """The talk: comparison, agreement, sign-off, reflections. Every write goes through reviews.talk."""
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.fields import own_field
 from common.views import run_write
 from competencies.wheel import render_wheel
+from organisation.http import AuthenticatedHttpRequest
 from reviews import comparison, lookups, preparation
 from reviews import talk as talk_service
+from reviews.access import ReviewAccess
 from reviews.forms import (
     ConfirmForm,
     FocusForm,
@@ -25,12 +30,14 @@ from reviews.forms import (
     WordingForm,
     valid,
 )
-from reviews.models import Goal, Reflection
+from reviews.models import EditConflictError, Goal, Reflection, Review
 from reviews.refusals import forbidden
 from trail.models import Action
 
 
-def _talk_context(review, review_access, goal_form=None) -> dict:
+def _talk_context(
+    review: Review, review_access: ReviewAccess, goal_form: GoalForm | None = None
+) -> dict[str, Any]:
     preparation.other_preparation_shown(review_access)  # its marks and notes, side by side
     rows = comparison.rows_for(review, review_access.preparations)
     goals = list(review.goals.all())
@@ -58,7 +65,7 @@ def _talk_context(review, review_access, goal_form=None) -> dict:
 
 
 @login_required
-def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = lookups.review_for_the_two(
         request.user, public_id, shows=Action.OPENED_TALK
     )
@@ -67,7 +74,13 @@ def talk(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "reviews/talk.html", _talk_context(review, review_access))
 
 
-def _talk_write(request, public_id, write) -> HttpResponse:
+# A write of the talk, given the review and the requesting party's access to it.
+type TalkWrite = Callable[[Review, ReviewAccess], object]
+
+
+def _talk_write(
+    request: AuthenticatedHttpRequest, public_id: UUID, write: TalkWrite
+) -> HttpResponse:
     """Run one write of the talk for the requesting party, then show the talk again."""
     review, review_access = lookups.review_for_party(request.user, public_id)
     run_write(request, lambda: write(review, review_access))
@@ -76,13 +89,13 @@ def _talk_write(request, public_id, write) -> HttpResponse:
 
 @login_required
 @require_POST
-def talk_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_start(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _talk_write(request, public_id, lambda review, a: talk_service.start_talk(a))
 
 
 @login_required
 @require_POST
-def talk_focus(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_focus(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     def write(review, review_access):
         rows = comparison.rows_for(review, review_access.preparations)
         keys = set(valid(FocusForm(request.POST, [r.key for r in rows]))["focus"])
@@ -93,7 +106,9 @@ def talk_focus(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_save(request: HttpRequest, public_id: UUID, goal_id: int | None = None) -> HttpResponse:
+def goal_save(
+    request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int | None = None
+) -> HttpResponse:
     review, review_access = lookups.review_for_party(
         request.user, public_id, shows=Action.OPENED_TALK
     )
@@ -110,8 +125,13 @@ def goal_save(request: HttpRequest, public_id: UUID, goal_id: int | None = None)
     return redirect(reverse("talk", args=[public_id]) + "#goals")
 
 
-def _goal_write(request, public_id, goal_id, write) -> HttpResponse:
-    def run(review, review_access):
+def _goal_write(
+    request: AuthenticatedHttpRequest,
+    public_id: UUID,
+    goal_id: int,
+    write: Callable[[ReviewAccess, Goal], object],
+) -> HttpResponse:
+    def run(review: Review, review_access: ReviewAccess) -> None:
         write(review_access, get_object_or_404(Goal, pk=goal_id, review=review))
 
     return _talk_write(request, public_id, run)
@@ -119,7 +139,7 @@ def _goal_write(request, public_id, goal_id, write) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_accept(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+def goal_accept(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
     def accept(review_access, goal):
         wording = valid(WordingForm(request.POST))["wording"]
         talk_service.accept_goal(review_access, goal, wording)
@@ -129,13 +149,13 @@ def goal_accept(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def goal_delete(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+def goal_delete(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
     return _goal_write(request, public_id, goal_id, talk_service.delete_goal)
 
 
 @login_required
 @require_POST
-def goal_status(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+def goal_status(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
     """The goal's status through the year; back to the talk, or for a manager who took the
     review over after it, to the review's page, where they follow it up."""
     review, review_access = lookups.review_for_party(request.user, public_id)
@@ -152,7 +172,7 @@ def goal_status(request: HttpRequest, public_id: UUID, goal_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def talk_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The manager's summary or the shared talk notes, saved with their version."""
 
     def write(review, review_access):
@@ -168,13 +188,13 @@ def talk_text(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def talk_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_end(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     return _talk_write(request, public_id, lambda review, a: talk_service.end_talk(a))
 
 
 @login_required
 @require_POST
-def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def talk_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     def confirm(review, review_access):
         talk_service.confirm(review_access, valid(ConfirmForm(request.POST))["disagreement"])
 
@@ -182,12 +202,12 @@ def talk_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def reflection(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """Refleksioner efter MUS: one's own points to hold on to, private unless shared."""
     review, review_access = lookups.review_for_the_two(
         request.user, public_id, shows=Action.OPENED_REFLECTIONS
     )
-    conflicts = {}
+    conflicts: dict[str, EditConflictError] = {}
     if request.method == "POST":
         try:
             texts = ReflectionForm(request.POST).texts()
@@ -199,7 +219,8 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 messages.success(request, _("Your reflections are saved."))
                 return redirect("reflection", public_id=public_id)
     reflections = [r for r in review.reflections.all() if review_access.can_see_reflection(r)]
-    own = next((r for r in reflections if r.author_id == review_access.person.pk), None)
+    person = review_access.person  # one of the two: review_for_the_two refused anyone else
+    own = next((r for r in reflections if person and r.author_id == person.pk), None)
     others = [r for r in reflections if r is not own]
     return render(
         request,
@@ -217,11 +238,13 @@ def reflection(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _reflection_fields(reflection, conflicts) -> list[dict]:
+def _reflection_fields(
+    reflection: Reflection | None, conflicts: dict[str, EditConflictError]
+) -> list[dict[str, Any]]:
     return [
         {
             "name": field,
-            "label": Reflection._meta.get_field(field).verbose_name,
+            "label": own_field(Reflection, field).verbose_name,
             "value": conflicts[field].mine
             if field in conflicts
             else getattr(reflection, field, ""),
@@ -238,7 +261,7 @@ def _reflection_fields(reflection, conflicts) -> list[dict]:
 
 @login_required
 @require_POST
-def reflection_share(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def reflection_share(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     _review, review_access = lookups.review_for_party(request.user, public_id)
     run_write(
         request,

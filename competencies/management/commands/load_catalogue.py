@@ -8,17 +8,18 @@ a round already uses. This command refuses both, naming what is wrong.
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from competencies.models import Catalogue, QuestionSet
 
 # How each model's natural key is read from a fixture item's fields.
-NATURAL_KEYS: dict[str, Callable[[dict], tuple]] = {
+NATURAL_KEYS: dict[str, Callable[[dict[str, Any]], tuple[object, ...]]] = {
     "competencies.catalogue": lambda f: (f["name"], f.get("version", 1)),
     "competencies.questionset": lambda f: (f["name"], f.get("version", 1)),
     "competencies.cataloguetext": lambda f: (*f["catalogue"], f["kind"], f["position"]),
@@ -29,7 +30,8 @@ NATURAL_KEYS: dict[str, Callable[[dict], tuple]] = {
 }
 
 
-def read_items(path: Path) -> list[dict]:
+def read_items(path: Path) -> list[Any]:
+    """The fixture's items, as JSON has them: problems_in() checks what they are."""
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -41,12 +43,13 @@ def read_items(path: Path) -> list[dict]:
     return items
 
 
-def label(fields: dict) -> str:
+def label(fields: dict[str, Any]) -> str:
     return str(fields.get("name") or fields.get("title") or fields.get("text", ""))[:50]
 
 
-def problems_in(path: Path, items: list[dict]) -> list[str]:
-    problems, seen = [], {}
+def problems_in(path: Path, items: list[Any]) -> list[str]:
+    problems: list[str] = []
+    seen: dict[tuple[str, tuple[object, ...]], tuple[int, dict[str, Any]]] = {}
     for number, item in enumerate(items, start=1):
         where = f"{path}, item {number}"
         if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
@@ -77,7 +80,7 @@ def problems_in(path: Path, items: list[dict]) -> list[str]:
     return problems
 
 
-def snapshot(obj) -> str:
+def snapshot(obj: Catalogue | QuestionSet) -> str:
     """The text of a catalogue or question set with all its parts, for comparison."""
     if isinstance(obj, Catalogue):
         parts = [obj, *obj.texts.all(), *obj.competences.all()]
@@ -85,26 +88,27 @@ def snapshot(obj) -> str:
     else:
         parts = [obj, *obj.themes.all()]
         parts += [q for t in obj.themes.all() for q in t.questions.all()]
-    return serializers.serialize(
+    text: str = serializers.serialize(
         "json", parts, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
+    return text
 
 
 class Command(BaseCommand):
     help = "Load catalogue fixtures (e.g. fixtures/kl_2015.json), checked first; all or nothing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("fixtures", nargs="+", type=Path)
 
-    def handle(self, *args, fixtures, verbosity=1, **options):
-        problems = []
+    def handle(self, *args: Any, fixtures: list[Path], verbosity: int = 1, **options: Any) -> None:
+        problems: list[str] = []
         for path in fixtures:
             problems += problems_in(path, read_items(path))
         if problems:
             raise CommandError("Nothing was loaded:\n" + "\n".join(problems))
 
         with transaction.atomic():
-            in_use = [
+            in_use: list[Catalogue | QuestionSet] = [
                 *Catalogue.objects.filter(rounds__isnull=False).distinct(),
                 *QuestionSet.objects.filter(rounds__isnull=False).distinct(),
             ]

@@ -15,6 +15,7 @@ from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from itertools import batched
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import django
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -64,7 +65,9 @@ class Command(BaseCommand):
             help="how many processes lay out PDFs (default: one per CPU; 1: no workers)",
         )
 
-    def handle(self, *args, round_name: str, directory: Path, processes: int, **options) -> None:
+    def handle(
+        self, *args: Any, round_name: str, directory: Path, processes: int, **options: Any
+    ) -> None:
         if processes < 1:
             raise CommandError("--processes must be at least 1.")
         round_ = Round.objects.filter(name=round_name).first()

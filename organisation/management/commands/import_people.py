@@ -5,6 +5,7 @@ what is matched, updated and never deleted are in docs/import_people.md.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,7 +26,9 @@ class Command(BaseCommand):
             help="check the file and report what would change, without changing anything",
         )
 
-    def handle(self, *args, file: Path, dry_run: bool = False, verbosity: int = 1, **options):
+    def handle(
+        self, *args: Any, file: Path, dry_run: bool = False, verbosity: int = 1, **options: Any
+    ) -> None:
         try:
             data = file.read_bytes()
         except FileNotFoundError:

@@ -4,6 +4,8 @@ Meant to run every night (cron, a systemd timer): each run deletes what has pass
 retention period since the last. See privacy.retention for what "ended" means.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -32,7 +34,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="only say what would be removed")
 
-    def handle(self, *args, years: int, dry_run: bool, **options) -> None:
+    def handle(self, *args: Any, years: int, dry_run: bool, **options: Any) -> None:
         if years < 1:
             raise CommandError("--years must be at least 1.")
         cutoff = retention.years_before(timezone.now(), years)
