@@ -8,8 +8,9 @@ preparations with marks and texts, focus areas and agreed goals.
 
 People, rounds, reviews and preparations are built by the apps' factories
 (``organisation.factories``, ``reviews.factories``), as the tests and the demo build them.
-Fast on purpose: rows go in with ``bulk_create`` in batches, the millions of marks and
-answers as plain INSERTs, and two side-effects of the real writes are skipped. No
+Fast on purpose: rows go in with ``bulk_create`` in batches, one transaction each, the
+millions of marks and answers as plain INSERTs, and two side-effects of the real writes
+are skipped deliberately. No
 trail entries (``ReviewEvent``): nobody read or wrote anything, the data is invented.
 No e-mail owed (the outbox): nobody is to be told of rounds that never opened. Only
 for an empty database; never for production.
