@@ -1,8 +1,8 @@
 """Departments, logins and people for the tests, the demo and the seeds (factory_boy).
 
-Every place that makes people makes them here: ``tests/`` one at a time,
-``seed_demo`` by name, the bench and the load test by the thousand with
-``build_batch``/``build`` and ``bulk_create``. A factory-made login has no usable
+Every place that makes people makes them here: ``tests/`` one at a time, ``seed_demo``
+by name, the bench and the load test by the thousand (``common.factories.build_many``,
+then ``bulk_create``). A factory-made login has no usable
 password unless it is given one: ``UserFactory(password="…")`` hashes it, and
 ``password=factory.Transformer.Force(hashed)`` takes a hash made once for many.
 """

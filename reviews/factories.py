@@ -87,8 +87,8 @@ class AnswerFactory(DjangoModelFactory):
 
 
 class MarkFactory(DjangoModelFactory):
-    """A mark on a catalogue competence (give ``competence``), or on an own one in a slot
-    (give ``slot`` and ``name``, and ``competence=None``)."""
+    """A mark on a catalogue competence (give ``competence``), or on one's own competence
+    in an empty slot (give ``slot`` and ``name``)."""
 
     class Meta:
         model = Mark
@@ -100,6 +100,8 @@ class MarkFactory(DjangoModelFactory):
 
 
 class FocusAreaFactory(DjangoModelFactory):
+    """Give a ``competence``, or the ``name`` of one's own."""
+
     class Meta:
         model = FocusArea
 

@@ -19,6 +19,7 @@ from reviews.factories import (
     FocusAreaFactory,
     GoalFactory,
     PreparationFactory,
+    ReflectionFactory,
     ReviewFactory,
     RoundFactory,
 )
@@ -113,10 +114,11 @@ def test_a_review_in_a_talks_state_names_the_manager_who_led_it(db, catalogues):
         assert review.talk_manager == (review.manager if review.in_talk else None)
 
 
-def test_a_preparation_is_written_by_whoever_holds_the_partys_place(db, catalogues):
-    review = ReviewFactory()
-    employees = PreparationFactory(review=review, party=Party.EMPLOYEE)
-    managers = PreparationFactory(review=review, party=Party.MANAGER)
+@pytest.mark.parametrize("factory_class", [PreparationFactory, ReflectionFactory])
+def test_writing_is_by_whoever_holds_the_partys_place(db, catalogues, factory_class):
+    review = ReviewFactory(state=State.TALK_HELD)
+    employees = factory_class(review=review, party=Party.EMPLOYEE)
+    managers = factory_class(review=review, party=Party.MANAGER)
     assert (employees.author, managers.author) == (review.employee, review.manager)
 
 
