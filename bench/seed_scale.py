@@ -6,8 +6,11 @@ Departments forvaltning → center → kontor; one manager per twenty people (2,
 talks concluded, and the current one open with reviews in every state of the cycle,
 preparations with marks and texts, focus areas and agreed goals.
 
-Fast on purpose: rows go in with ``bulk_create`` in batches, one transaction per group
-of managers, and two side-effects of the real writes are skipped deliberately. No
+People, rounds, reviews and preparations are built by the apps' factories
+(``organisation.factories``, ``reviews.factories``), as the tests and the demo build them.
+Fast on purpose: rows go in with ``bulk_create`` in batches, one transaction each, the
+millions of marks and answers as plain INSERTs, and two side-effects of the real writes
+are skipped deliberately. No
 trail entries (``ReviewEvent``): nobody read or wrote anything, the data is invented.
 No e-mail owed (the outbox): nobody is to be told of rounds that never opened. Only
 for an empty database; never for production.
@@ -20,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import batched, cycle
 
+import factory
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -27,21 +31,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.factories import build_many
 from competencies.models import Catalogue, QuestionSet
 from competencies.wheel import Level
+from organisation.factories import DepartmentFactory, PersonFactory, UserFactory
 from organisation.models import HR_GROUP, Department, Person, User
 from organisation.roles import sync_hr_group
-from reviews.models import (
-    TALK_STATES,
-    Answer,
-    FocusArea,
-    Goal,
-    Mark,
-    Party,
-    Preparation,
-    Review,
-    Round,
-)
+from reviews.factories import PreparationFactory, ReviewFactory, RoundFactory
+from reviews.models import Answer, FocusArea, Goal, Mark, Party, Preparation, Review, Round
 from reviews.models import State as S
 
 PASSWORD = "mus-scale"
@@ -228,11 +225,13 @@ class Command(BaseCommand):
         administrations = max(1, min(len(ADMINISTRATIONS), centres // CENTRES_PER_ADMINISTRATION))
         with transaction.atomic():
             top = Department.objects.bulk_create(
-                Department(name=ADMINISTRATIONS[i], kind=Department.Kind.ADMINISTRATION)
+                DepartmentFactory.build(
+                    name=ADMINISTRATIONS[i], kind=Department.Kind.ADMINISTRATION
+                )
                 for i in range(administrations)
             )
             mid = Department.objects.bulk_create(
-                Department(
+                DepartmentFactory.build(
                     name=f"Center {i + 1} for {top[i % administrations].name}",
                     kind=Department.Kind.CENTRE,
                     parent=top[i % administrations],
@@ -240,7 +239,7 @@ class Command(BaseCommand):
                 for i in range(centres)
             )
             low = Department.objects.bulk_create(
-                Department(
+                DepartmentFactory.build(
                     name=f"Kontor {i + 1}", kind=Department.Kind.OFFICE, parent=mid[i % centres]
                 )
                 for i in range(offices)
@@ -279,33 +278,37 @@ class Command(BaseCommand):
         created = []
         for chunk in batched(specs, BATCH):
             with transaction.atomic():
-                users = User.objects.bulk_create(self.user() for _ in chunk)
-                persons = Person.objects.bulk_create(
-                    Person(
-                        user=user,
-                        employee_number=user.username.removeprefix("u"),
-                        job_title=title,
-                        department=department,
-                        manager=manager,
+                users = User.objects.bulk_create(
+                    build_many(
+                        UserFactory,
+                        (self.user() for _ in chunk),
+                        password=factory.Transformer.Force(self.password),
                     )
-                    for user, (department, manager, title) in zip(users, chunk, strict=True)
+                )
+                persons = Person.objects.bulk_create(
+                    build_many(
+                        PersonFactory,
+                        (
+                            {
+                                "user": user,
+                                "employee_number": user.username.removeprefix("u"),
+                                "job_title": title,
+                                "department": department,
+                                "manager": manager,
+                            }
+                            for user, (department, manager, title) in zip(users, chunk, strict=True)
+                        ),
+                    )
                 )
             for person, (department, _manager, _title) in zip(persons, chunk, strict=True):
                 self.department_of[person.pk] = department
             created += persons
         return created
 
-    def user(self) -> User:
+    def user(self) -> dict:
         self.number += 1
         first, last = self.random.choice(FIRST_NAMES), self.random.choice(LAST_NAMES)
-        username = f"u{self.number:06d}"
-        return User(
-            username=username,
-            first_name=first,
-            last_name=last,
-            email=f"{username}@kommune.example.dk",
-            password=self.password,
-        )
+        return {"username": f"u{self.number:06d}", "first_name": first, "last_name": last}
 
     def make_hr(self, person: Person) -> None:
         sync_hr_group()
@@ -322,7 +325,7 @@ class Command(BaseCommand):
         for years_ago in (2, 1):
             year = today.year - years_ago
             rounds.append(
-                Round(
+                RoundFactory.build(
                     name=f"MUS {year}",
                     status=Round.Status.CLOSED,
                     preparation_deadline=datetime.date(year, 2, 1),
@@ -333,7 +336,7 @@ class Command(BaseCommand):
                 )
             )
         rounds.append(
-            Round(
+            RoundFactory.build(
                 name=f"MUS {today.year}",
                 status=Round.Status.OPEN,
                 preparation_deadline=today - datetime.timedelta(days=7),
@@ -365,19 +368,24 @@ class Command(BaseCommand):
     def review_batches(self, round_, people, states: Iterator[str], cat, counts) -> None:
         for chunk in batched(people, BATCH):
             with transaction.atomic():
+                # The factory takes the manager from the person, and the talk's manager
+                # from the state.
                 reviews = Review.objects.bulk_create(
-                    Review(
+                    build_many(
+                        ReviewFactory,
+                        (
+                            {
+                                "employee": person,
+                                "state": state,
+                                "summary": SUMMARY if state in HELD else "",
+                                "talk_notes": NOTES[0] if state in HELD else "",
+                                "confirmed_at": self.now if state == S.CONCLUDED else None,
+                            }
+                            for person, state in zip(chunk, states, strict=False)
+                        ),
                         round=round_,
-                        employee=person,
-                        manager_id=person.manager_id,
-                        state=state,
-                        talk_manager_id=person.manager_id if state in TALK_STATES else None,
                         state_changed_at=self.now,
-                        summary=SUMMARY if state in HELD else "",
-                        talk_notes=NOTES[0] if state in HELD else "",
-                        confirmed_at=self.now if state == S.CONCLUDED else None,
                     )
-                    for person, state in zip(chunk, states, strict=False)
                 )
                 counts["reviews"] += len(reviews)
                 counts["rows"] += self.content(reviews, cat)
@@ -385,29 +393,26 @@ class Command(BaseCommand):
     def content(self, reviews: list[Review], cat: Catalogues) -> int:
         """Preparations with marks and answers by each review's state; focus areas and
         goals where the talk was held."""
-        preparations = []
+        rows = []
         for review in reviews:
+            # The factory makes the party's author: the employee, or the manager.
             if review.state == S.PREPARING:
-                preparations.append(
-                    Preparation(review=review, party=Party.EMPLOYEE, author_id=review.employee_id)
-                )
+                rows.append({"review": review, "party": Party.EMPLOYEE})
             elif review.state in PREPARED:
                 seen = self.now if review.state != S.SHARED else None
-                for party, author in (
-                    (Party.EMPLOYEE, review.employee_id),
-                    (Party.MANAGER, review.manager_id),
-                ):
-                    preparations.append(
-                        Preparation(
-                            review=review,
-                            party=party,
-                            author_id=author,
-                            shared_at=self.now,
-                            seen_at=seen,
-                            saw_other_at=seen,
-                        )
+                for party in (Party.EMPLOYEE, Party.MANAGER):
+                    rows.append(
+                        {
+                            "review": review,
+                            "party": party,
+                            "shared_at": self.now,
+                            "seen_at": seen,
+                            "saw_other_at": seen,
+                        }
                     )
-        preparations = Preparation.objects.bulk_create(preparations, batch_size=BATCH)
+        preparations = Preparation.objects.bulk_create(
+            build_many(PreparationFactory, rows), batch_size=BATCH
+        )
         marks, answers = [], []
         levels, now = Level.values, connection.ops.adapt_datetimefield_value(self.now)
         for preparation in preparations:

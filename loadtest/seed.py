@@ -1,7 +1,7 @@
 """The load test's organisation: managers, each with employees preparing and one in the talk.
 
 Run inside the load test's own database (``python -m loadtest.seed``); prints the logins
-as JSON for the simulated users.
+as JSON for the simulated users. Rows are made by the apps' factories.
 """
 
 import datetime
@@ -14,27 +14,33 @@ PREPARING_PER_MANAGER = 4  # simulated employees, preparing
 
 
 def seed() -> dict:
+    import factory
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.db.models import F
     from django.utils import timezone
 
+    from common.factories import build_many
     from competencies.models import Catalogue, QuestionSet
-    from organisation.models import Department, Person, User
-    from reviews.models import Answer, Mark, Preparation, Review, Round, State
+    from organisation.factories import DepartmentFactory, PersonFactory, UserFactory
+    from organisation.models import User
+    from reviews.factories import AnswerFactory, MarkFactory, PreparationFactory, RoundFactory
+    from reviews.models import Mark, Review, State
     from reviews.services import open_round
 
-    password = make_password(PASSWORD)  # hashed once: the login still checks it in full
+    # Hashed once: the login still checks it in full.
+    password = factory.Transformer.Force(make_password(PASSWORD))
     catalogue = Catalogue.objects.get(name="KL MUS 2015")
     questions = QuestionSet.objects.get(name="KL MUS 2015")
     logins = {"employees": [], "managers": []}
     with transaction.atomic():
-        office = Department.objects.create(name="Belastningskontoret", kind="kontor")
+        office = DepartmentFactory(name="Belastningskontoret", kind="kontor")
 
         def person(username, manager=None):
-            user = User.objects.create(username=username, password=password, first_name=username)
+            # No address: what the load test measures is the pages, not the mail server.
+            user = UserFactory(username=username, password=password, first_name=username, email="")
             number = f"L{User.objects.count():05d}"
-            return Person.objects.create(
+            return PersonFactory(
                 user=user, employee_number=number, department=office, manager=manager
             )
 
@@ -45,7 +51,7 @@ def seed() -> dict:
             for e in range(PREPARING_PER_MANAGER):
                 logins["employees"].append(person(f"medarbejder{m:02d}{e}", manager).user.username)
             in_talk.append(person(f"samtale{m:02d}", manager))
-        round_ = Round.objects.create(
+        round_ = RoundFactory(
             name="MUS belastningstest",
             catalogue=catalogue,
             question_set=questions,
@@ -61,15 +67,21 @@ def seed() -> dict:
         for employee in in_talk:
             review = Review.objects.get(round=round_, employee=employee)
             for i, party in enumerate(("employee", "manager")):
-                preparation = Preparation.objects.create(
+                preparation = PreparationFactory(
                     review=review, party=party, shared_at=timezone.now()
                 )
-                Answer.objects.create(
+                AnswerFactory(
                     preparation=preparation, question=first_question, text=f"Forberedt ({party})"
                 )
                 Mark.objects.bulk_create(
-                    Mark(preparation=preparation, competence=c, level=levels[(j + i) % 3])
-                    for j, c in enumerate(competences)
+                    build_many(
+                        MarkFactory,
+                        (
+                            {"competence": c, "level": levels[(j + i) % 3]}
+                            for j, c in enumerate(competences)
+                        ),
+                        preparation=preparation,
+                    )
                 )
             Review.objects.filter(pk=review.pk).update(
                 state=State.TALK_STARTED, talk_manager=F("manager")

@@ -302,5 +302,6 @@ LOGGING = {
 # matter that leans on it is usually settled well within that time.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 
-# Where the seed documents the catalogue fixtures were taken from (used by the tests).
-SEEDS_DIR = Path(env.str("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seeds")))
+# Where the seed documents the catalogue fixtures were taken from (used by the tests):
+# kept in the repository, so that a fresh clone checks the fixtures against them.
+SEEDS_DIR = Path(env.str("SEEDS_DIR", default=str(BASE_DIR / "docs" / "sources")))

@@ -1,16 +1,22 @@
 """Shared fixtures: the catalogues, the named personas, and Chromium for browser tests."""
 
-import datetime
 import os
 import shutil
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import translation
 
-from organisation.models import HR_GROUP, Department, Person, User
-from organisation.roles import sync_hr_group
+from organisation.factories import (
+    DepartmentFactory,
+    HRUserFactory,
+    PersonFactory,
+    SuperuserFactory,
+    UserFactory,
+)
+from organisation.models import User
+from reviews.factories import MarkFactory, PreparationFactory, RoundFactory
+from reviews.models import Preparation
 
 PASSWORD = "correct horse battery staple"
 CATALOGUE_FIXTURES = ["fixtures/kl_2015.json", "fixtures/general.json"]
@@ -86,9 +92,9 @@ def kl_questions(catalogues):
 
 @pytest.fixture
 def office(db):
-    administration = Department.objects.create(name="Forvaltningen", kind="forvaltning")
-    centre = Department.objects.create(name="Centret", kind="center", parent=administration)
-    return Department.objects.create(name="Kontoret", kind="kontor", parent=centre)
+    administration = DepartmentFactory(name="Forvaltningen", kind="forvaltning")
+    centre = DepartmentFactory(name="Centret", kind="center", parent=administration)
+    return DepartmentFactory(name="Kontoret", kind="kontor", parent=centre)
 
 
 @pytest.fixture
@@ -109,16 +115,18 @@ def municipality(db):
 
 
 def make_person(username, department, manager=None, first_name="", last_name=""):
-    user = User.objects.create_user(
-        username,
-        email=f"{username}@kommune.example.dk",
+    """A person who logs in with PASSWORD, numbered by how many logins there are."""
+    user = UserFactory(
+        username=username,
         password=PASSWORD,
         first_name=first_name or username.title(),
         last_name=last_name,
     )
-    number = str(User.objects.count())
-    return Person.objects.create(
-        user=user, employee_number=number, department=department, manager=manager
+    return PersonFactory(
+        user=user,
+        employee_number=str(User.objects.count()),
+        department=department,
+        manager=manager,
     )
 
 
@@ -161,17 +169,17 @@ def senior_manager(office, manager):
 
 
 def make_round(catalogue, question_set, name="MUS 2027", **fields):
-    from reviews.models import Round
+    """A draft round with the talks of spring 2027 (RoundFactory's dates) unless told."""
+    return RoundFactory(name=name, catalogue=catalogue, question_set=question_set, **fields)
 
-    return Round.objects.create(
-        name=name,
-        catalogue=catalogue,
-        question_set=question_set,
-        preparation_deadline=fields.pop("preparation_deadline", datetime.date(2027, 2, 1)),
-        talks_start=fields.pop("talks_start", datetime.date(2027, 2, 8)),
-        talks_end=fields.pop("talks_end", datetime.date(2027, 3, 31)),
-        **fields,
-    )
+
+def make_mark(review, party, competence_name, level, note=""):
+    """The party's mark on one of the catalogue's competences, in their preparation."""
+    preparation = Preparation.objects.filter(
+        review=review, party=party
+    ).first() or PreparationFactory(review=review, party=party)
+    competence = review.round.catalogue.competences.get(name=competence_name)
+    return MarkFactory(preparation=preparation, competence=competence, level=level, note=note)
 
 
 @pytest.fixture
@@ -192,17 +200,14 @@ def review(open_round, employee):
 
 @pytest.fixture
 def hr_user(db):
-    sync_hr_group()
-    user = User.objects.create_user(
-        "hr", password=PASSWORD, first_name="Hanne", last_name="Rasmussen", is_staff=True
+    return HRUserFactory(
+        username="hr", email="", password=PASSWORD, first_name="Hanne", last_name="Rasmussen"
     )
-    user.groups.add(Group.objects.get(name=HR_GROUP))
-    return user
 
 
 @pytest.fixture
 def superuser(db):
-    return User.objects.create_superuser("root", password=PASSWORD)
+    return SuperuserFactory(email="", password=PASSWORD, first_name="")
 
 
 # Browser tests: Debian's Chromium (Playwright cannot download its own browsers here).

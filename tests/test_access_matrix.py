@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.urls import resolve, reverse
 
+from reviews.factories import GoalFactory
 from reviews.models import Goal
 from tests import sweep
 
@@ -92,7 +93,10 @@ def everyone(status):
 
 def cases(review):
     round_pk, uuid = review.round.pk, review.public_id
-    goal = Goal.objects.get_or_create(review=review, title="Et mål")[0].pk
+    goal = (
+        Goal.objects.filter(review=review, title="Et mål").first()
+        or GoalFactory(review=review, title="Et mål")
+    ).pk
     return [
         ("GET", reverse("login"), lambda p: 200 if p == "anonymous" else 302),
         ("GET", reverse("password_change_done"), everyone(200)),

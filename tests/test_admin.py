@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from competencies.models import Catalogue, Competence, QuestionSet
+from organisation.factories import UserFactory
 from organisation.models import HR_GROUP
 from organisation.roles import HR_MODELS
 from tests.test_catalogue_models import use_in_round
@@ -199,7 +200,7 @@ def test_copy_needs_post(client, hr_user, kl_catalogue):
 
 
 def test_copy_needs_the_right_to_add(client, kl_catalogue, django_user_model):
-    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    staff = UserFactory(username="staff", first_name="", email="", password="x", is_staff=True)
     client.force_login(staff)
     url = reverse("admin:competencies_catalogue_copy", args=[kl_catalogue.pk])
     assert client.post(url).status_code == 403

@@ -26,7 +26,9 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from competencies.models import Catalogue, Question, QuestionSet
+from organisation.factories import PersonFactory, UserFactory
 from organisation.models import HR_GROUP, Person, User
+from reviews.factories import RoundFactory
 from reviews.models import Answer, Goal, Preparation, Reflection, Review, Round, State
 from reviews.services import close_round
 from tests.conftest import PASSWORD, make_person, make_round
@@ -136,7 +138,7 @@ def manager_of(review):
 @pytest.fixture
 def hr_person(hr_user, office):
     """Hanne from HR is an employee of the municipality too, with a person of her own."""
-    return Person.objects.create(user=hr_user, employee_number="hr-1", department=office)
+    return PersonFactory(user=hr_user, employee_number="hr-1", department=office)
 
 
 @pytest.fixture
@@ -232,7 +234,7 @@ def other_hr(hr_group, office):
 
 @pytest.fixture
 def root_person(superuser, office):
-    return Person.objects.create(user=superuser, employee_number="root-1", department=office)
+    return PersonFactory(user=superuser, employee_number="root-1", department=office)
 
 
 @pytest.fixture
@@ -491,7 +493,7 @@ class TestHRCannotBecomeAnyone:
     def test_no_one_relinks_a_person_to_another_login(
         self, client, actor, hr_user, superuser, employee, request
     ):
-        spare = User.objects.create_user("ledig", email="ledig@kommune.example.dk")
+        spare = UserFactory(username="ledig", first_name="")
         client.force_login(request.getfixturevalue(actor))
         page = client.get(change_url(employee))
         assert 'name="user"' not in page.content.decode()
@@ -525,7 +527,7 @@ class TestHRCannotBecomeAnyone:
         assert not hr_person.reports.exists()
 
         # Nor by adding a new person with HR as their manager.
-        spare = User.objects.create_user("ledig", email="ledig@kommune.example.dk")
+        spare = UserFactory(username="ledig", first_name="")
         response = client.post(
             reverse("admin:organisation_person_add"),
             {
@@ -612,7 +614,7 @@ class TestHRCannotRewriteAnOpenedRound:
 
     def test_a_draft_rounds_status_cannot_be_set_in_admin(self, client, hr_user, general):
         catalogue, questions = general
-        draft = Round.objects.create(
+        draft = RoundFactory(
             name="MUS 2028",
             catalogue=catalogue,
             question_set=questions,

@@ -13,16 +13,17 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from competencies.models import Question
 from mus.backup import BackupError, backup, restore
-from reviews.models import Answer, Preparation
+from reviews.factories import AnswerFactory, PreparationFactory
+from reviews.models import Answer
 
 WRITTEN = "Det, jeg skrev før ulykken: æ, ø og å."
 
 
 @pytest.fixture
 def written_answer(review):
-    preparation = Preparation.objects.create(review=review, party="employee")
+    preparation = PreparationFactory(review=review, party="employee")
     question = Question.objects.filter(theme__question_set=review.round.question_set).first()
-    return Answer.objects.create(preparation=preparation, question=question, text=WRITTEN)
+    return AnswerFactory(preparation=preparation, question=question, text=WRITTEN)
 
 
 @pytest.fixture

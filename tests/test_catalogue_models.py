@@ -6,11 +6,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from competencies.models import Competence, FrozenError, Question, Statement
-from reviews.models import Round
+from reviews.factories import RoundFactory
 
 
 def use_in_round(catalogue, question_set):
-    return Round.objects.create(
+    return RoundFactory(
         name="MUS 2027",
         catalogue=catalogue,
         question_set=question_set,

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from competencies.models import Question
-from organisation.models import Department
+from organisation.factories import DepartmentFactory
+from reviews.factories import AnswerFactory, GoalFactory, PreparationFactory
 from reviews.models import TALK_STATES, Answer, Goal, Mark, Preparation, Review, State
 from tests.conftest import make_person, make_round
 from trail.models import ReviewEvent
@@ -115,7 +116,7 @@ def test_opening_a_round_twice_at_once_gives_each_participant_one_review(
 def test_people_added_while_the_round_opens_all_get_a_review(
     kl_catalogue, kl_questions, office, manager, employee, hr_user
 ):
-    other_office = Department.objects.create(name="Andet kontor", kind="kontor")
+    other_office = DepartmentFactory(name="Andet kontor")
     newcomers = [make_person(f"ny{i}", other_office, manager=manager) for i in range(REPETITIONS)]
     opener, adder = client_for(hr_user), client_for(hr_user)
     for attempt, newcomer in enumerate(newcomers):
@@ -218,7 +219,7 @@ def test_employee_and_manager_starting_to_prepare_at_once_both_save(review, empl
 def _prepared(review, *shared_by):
     reset(review, State.PREPARING)
     for party in ("employee", "manager"):
-        Preparation.objects.create(
+        PreparationFactory(
             review=review,
             party=party,
             shared_at=timezone.now() if party in shared_by else None,
@@ -260,7 +261,7 @@ def test_taking_back_while_reading_the_others_never_leaves_both(review, employee
     take_back = reverse("prepare_take_back", args=[review.public_id])
     for _attempt in range(REPETITIONS):
         _prepared(review, "employee", "manager")
-        Answer.objects.create(
+        AnswerFactory(
             preparation=Preparation.objects.get(review=review, party="employee"),
             question=Question.objects.filter(theme__question_set=review.round.question_set)[0],
             text="Annes forseglede svar",
@@ -307,7 +308,7 @@ def goal_talk(review, employee, manager):
 
 def _goal(review, title="Lære at formidle"):
     Goal.objects.filter(review=review).delete()
-    return Goal.objects.create(
+    return GoalFactory(
         review=review, title=title, wording=1, accepted_by_employee=1, accepted_by_manager=1
     )
 

@@ -1,14 +1,15 @@
 """export_round: a round's concluded reviews as PDFs for the personnel files, HR's view only."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
+from reviews.factories import ReviewFactory
 from reviews.models import Review, State
 from tests.conftest import make_round
+from tests.pdf import Pdf, squeeze
 from tests.test_review_pdf import (
     DISAGREEMENT,
     EMPLOYEE_LONGER_TERM,
@@ -18,16 +19,9 @@ from tests.test_review_pdf import (
     SUMMARY,
     UNAGREED_GOAL,
     conclude,
-    squeeze,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", path, "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 def export(*args) -> str:
@@ -67,12 +61,12 @@ def test_writes_hrs_record_of_each_concluded_review(round_with_records, tmp_path
     assert "Wrote 2 PDFs" in output
     assert {p.name for p in folder.iterdir()} == expected_names(round_with_records)
 
-    anne = squeeze(text_of(next(folder.glob("*-anne-andersen.pdf"))))
+    anne = squeeze(Pdf(next(folder.glob("*-anne-andersen.pdf"))).text)
     for text in [GOAL, SUMMARY, DISAGREEMENT, "Afsluttet", "Mette Madsen"]:
         assert squeeze(text) in anne, text
     for text in [*PARTIES_ONLY, MANAGER_REFLECTION, EMPLOYEE_LONGER_TERM, UNAGREED_GOAL]:
         assert squeeze(text) not in anne, text
-    bo = text_of(next(folder.glob("*-bo.pdf")))
+    bo = Pdf(next(folder.glob("*-bo.pdf"))).text
     assert "Bo" in bo and "Side 1 af 1" in bo
 
 
@@ -83,7 +77,7 @@ def test_reviews_not_concluded_and_other_rounds_are_left_out(
         state=State.TALK_HELD, talk_manager=F("manager")
     )
     other = make_round(kl_catalogue, kl_questions, name="MUS 2028")
-    Review.objects.create(round=other, employee=employee, manager=manager, state=State.CONCLUDED)
+    ReviewFactory(round=other, employee=employee, manager=manager, state=State.CONCLUDED)
     export("MUS 2027", str(tmp_path), "--processes", "1")
     assert [p.name for p in tmp_path.iterdir()] == [f"{employee.employee_number}-anne-andersen.pdf"]
 
@@ -97,7 +91,7 @@ def test_one_process_and_two_give_the_same_files(round_with_records, tmp_path):
     assert names == sorted(p.name for p in two.iterdir())
     for name in names:
         assert (two / name).read_bytes().startswith(b"%PDF")
-        assert text_of(one / name) == text_of(two / name)
+        assert Pdf(one / name).text == Pdf(two / name).text
 
 
 def test_an_unknown_round_is_named(db, tmp_path):

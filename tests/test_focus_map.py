@@ -25,6 +25,7 @@ from hr.insight.reports import (
     latest_round_with_talks,
     suppress,
 )
+from organisation.factories import DepartmentFactory
 from organisation.models import Department
 from tests.conftest import make_person, make_round
 from tests.insight_world import focus, goals, people, reviews
@@ -196,12 +197,12 @@ def test_only_agreed_focus_areas_and_goals_are_read_never_marks_notes_or_talks(
 def test_queries_do_not_grow_with_the_organisation(
     client, hr_user, kl_catalogue, kl_questions, offices, django_assert_max_num_queries
 ):
-    root = Department.objects.create(name="Kommunen", kind="forvaltning")
+    root = DepartmentFactory(name="Kommunen", kind="forvaltning")
     chief = make_person("chef", root)
     round_ = make_round(kl_catalogue, kl_questions, status="open")
     faglighed = kl_catalogue.competences.get(name="Faglighed")
     for index in range(offices):
-        office = Department.objects.create(name=f"Kontor {index}", kind="kontor", parent=root)
+        office = DepartmentFactory(name=f"Kontor {index}", kind="kontor", parent=root)
         held = reviews(round_, people(office, 6, chief), "concluded", chief)
         focus(held, faglighed)
         goals(held)

@@ -1,7 +1,5 @@
 """The blank preparation guide prints as a PDF, with the catalogue's Danish text verbatim."""
 
-import re
-import subprocess
 import urllib.request
 
 import pytest
@@ -14,6 +12,7 @@ from django.utils import translation
 from common.pdf import page_numbers_content, render_pdf
 from competencies.models import Catalogue, QuestionSet, Statement
 from competencies.views import guide_filename
+from tests.pdf import Pdf, squeeze
 
 pytestmark = pytest.mark.django_db
 
@@ -21,48 +20,6 @@ pytestmark = pytest.mark.django_db
 def guide_url(catalogue, questions=None) -> str:
     url = reverse("catalogue_guide_pdf", args=[catalogue.pk])
     return url if questions is None else f"{url}?questions={questions}"
-
-
-def squeeze(text: str) -> str:
-    """Without whitespace and hyphens: where the PDF broke a line does not count.
-
-    pdftotext joins a line broken after a hyphen ("KL-" / "løsninger") without the
-    hyphen, so hyphens go on both sides; en dashes stay and are compared.
-    """
-    return "".join(text.split()).replace("-", "")
-
-
-class Pdf:
-    """The response's PDF, read back through poppler's pdftotext and pdfinfo."""
-
-    def __init__(self, content: bytes, tmp_path):
-        self.path = tmp_path / "guide.pdf"
-        self.path.write_bytes(content)
-        # -layout keeps each page's lines as drawn: good for headings and the page
-        # numbers, but it interleaves the two indicator columns line by line. The
-        # default mode reads each column as a block: good for the text verbatim.
-        self.layout = self._run("pdftotext", "-layout", self.path, "-")
-        self.flow = self._run("pdftotext", self.path, "-")
-        self.info = self._run("pdfinfo", self.path)
-
-    @staticmethod
-    def _run(*command) -> str:
-        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-    @property
-    def pages(self) -> int:
-        return int(re.search(r"^Pages:\s+(\d+)", self.info, re.MULTILINE)[1])
-
-    @property
-    def page_size(self) -> tuple[float, float]:
-        match = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", self.info, re.MULTILINE)
-        return float(match[1]), float(match[2])
-
-    def lines(self) -> str:
-        return " ".join(self.layout.split())
-
-    def contains(self, text: str) -> bool:
-        return squeeze(text) in squeeze(self.flow)
 
 
 @pytest.fixture
@@ -74,7 +31,7 @@ def logged_in(client, employee):
 def get_guide(client, tmp_path, catalogue, questions=None) -> Pdf:
     response = client.get(guide_url(catalogue, questions))
     assert response.status_code == 200
-    return Pdf(response.content, tmp_path)
+    return Pdf(tmp_path / "guide.pdf", response.content)
 
 
 def test_the_guide_is_an_inline_pdf(logged_in, kl_catalogue):
@@ -124,19 +81,19 @@ def test_the_kl_guide_carries_the_whole_booklet(logged_in, kl_catalogue, kl_ques
     for competence in competences:
         assert competence.name in pdf.lines()
         for statement in competence.statements.all():
-            assert pdf.contains(statement.text), statement.text
+            assert pdf.flows(statement.text), statement.text
     questions = [
         q for t in kl_questions.themes.prefetch_related("questions") for q in t.questions.all()
     ]
     assert len(questions) == 11
     for question in questions:
-        assert pdf.contains(question.text), question.text
+        assert pdf.flows(question.text), question.text
     for text in kl_catalogue.texts.all():
-        assert pdf.contains(text.text), text.text
-        assert pdf.contains(text.title)
-    assert pdf.contains(kl_catalogue.introduction)
-    assert pdf.contains(kl_catalogue.wheel_introduction)
-    assert pdf.contains(kl_catalogue.competences_introduction)
+        assert pdf.flows(text.text), text.text
+        assert pdf.flows(text.title)
+    assert pdf.flows(kl_catalogue.introduction)
+    assert pdf.flows(kl_catalogue.wheel_introduction)
+    assert pdf.flows(kl_catalogue.competences_introduction)
 
 
 def test_the_booklets_order(logged_in, kl_catalogue, tmp_path):
@@ -192,13 +149,13 @@ def test_the_general_catalogue_has_no_indicators_and_its_own_questions(
     general_questions = QuestionSet.objects.get(name="Generel", version=1)
     for theme in general_questions.themes.all():
         for question in theme.questions.all():
-            assert pdf.contains(question.text), question.text
+            assert pdf.flows(question.text), question.text
 
 
 def test_a_question_set_can_be_chosen(logged_in, catalogues, kl_questions, tmp_path):
     general = Catalogue.objects.get(name="Generel", version=1)
     pdf = get_guide(logged_in, tmp_path, general, questions=kl_questions.pk)
-    assert pdf.contains("Hvordan har jeg udfyldt mine funktioner/roller?")
+    assert pdf.flows("Hvordan har jeg udfyldt mine funktioner/roller?")
 
 
 def test_a_catalogue_without_its_question_set_prints_without_questions(
@@ -206,8 +163,8 @@ def test_a_catalogue_without_its_question_set_prints_without_questions(
 ):
     copy = kl_catalogue.copy_as_new_version()  # version 2: no question set of that version
     pdf = get_guide(logged_in, tmp_path, copy)
-    assert not pdf.contains("Hvilke resultater og præstationer har jeg opnået det seneste år?")
-    assert pdf.contains("Ikke villlig til at påtage sig nye opgaver.")
+    assert not pdf.flows("Hvilke resultater og præstationer har jeg opnået det seneste år?")
+    assert pdf.flows("Ikke villlig til at påtage sig nye opgaver.")
 
 
 def test_the_filename_spells_out_danish_letters(kl_catalogue):

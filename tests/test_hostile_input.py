@@ -17,7 +17,6 @@ the same world. ``HYPOTHESIS_PROFILE=thorough`` runs more examples than CI does.
 
 import operator
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from hypothesis import strategies as st
 from competencies.models import Competence, Question
 from notifications.models import Notice
 from organisation.models import Department, Person, User
+from reviews.factories import FocusAreaFactory, GoalFactory, MarkFactory, PreparationFactory
 from reviews.models import (
     Answer,
     FocusArea,
@@ -46,6 +46,7 @@ from reviews.models import (
 )
 from tests import sweep
 from tests.conftest import make_person, make_round
+from tests.pdf import Pdf
 from trail.models import ReviewEvent
 
 pytestmark = pytest.mark.django_db
@@ -437,9 +438,9 @@ def world(kl_catalogue, kl_questions, office, manager, hr_user):
     ]:
         Review.objects.filter(pk=reviews[role].pk).update(state=state, talk_manager=F("manager"))
         for party in ("employee", "manager"):
-            Preparation.objects.create(review=reviews[role], party=party, shared_at=now)
+            PreparationFactory(review=reviews[role], party=party, shared_at=now)
     goals = {
-        role: Goal.objects.create(
+        role: GoalFactory(
             review=reviews[role],
             title="Et mål",
             wording=1,
@@ -621,13 +622,9 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def pdf_text(content: bytes) -> str:
-    path = ARTIFACTS / "hostile-review.pdf"  # kept to look at (pdftoppm -png)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    extracted = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return re.sub(r"\s+", " ", extracted)
+    """The PDF's text on one line, the file kept to look at (pdftoppm -png)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return Pdf(ARTIFACTS / "hostile-review.pdf", content).lines()
 
 
 def test_hostile_text_prints_literally_in_the_pdf(client, world):
@@ -638,8 +635,8 @@ def test_hostile_text_prints_literally_in_the_pdf(client, world):
     )
     Goal.objects.filter(review=review).update(title=texts[3], actions=texts[1])
     preparation = Preparation.objects.get(review=review, party="employee")
-    Mark.objects.create(preparation=preparation, slot=1, name=texts[1][:40], level="strong")
-    FocusArea.objects.create(review=review, name=texts[0][:60])
+    MarkFactory(preparation=preparation, slot=1, name=texts[1][:40], level="strong")
+    FocusAreaFactory(review=review, name=texts[0][:60])
     client.force_login(review.employee.user)
     response = client.get(reverse("review_pdf", args=[review.public_id]))
     assert response.status_code == 200
@@ -653,7 +650,7 @@ def test_hostile_text_shows_literally_in_the_pages(client, world):
     Review.objects.filter(pk=review.pk).update(summary=WRITTEN[0], talk_notes=WRITTEN[1])
     Goal.objects.filter(review=review).update(title=WRITTEN[0], actions=WRITTEN[1])
     preparation = Preparation.objects.get(review=review, party="employee")
-    Mark.objects.create(preparation=preparation, slot=1, name=WRITTEN[0][:40], level="strong")
+    MarkFactory(preparation=preparation, slot=1, name=WRITTEN[0][:40], level="strong")
     client.force_login(review.employee.user)
     for url in (reverse("talk", args=[review.public_id]), reverse("dashboard")):
         response = client.get(url)

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from organisation.factories import DepartmentFactory, PersonFactory, UserFactory
 from organisation.models import Department, Person, User
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +40,9 @@ GOOD = [
 
 @pytest.fixture
 def director(db):
-    top = Department.objects.create(name="Direktionen", kind="forvaltning")
-    user = User.objects.create_user("direktor", first_name="Dorthe")
-    return Person.objects.create(user=user, employee_number=DIRECTOR, department=top)
+    top = DepartmentFactory(name="Direktionen", kind="forvaltning")
+    user = UserFactory(username="direktor", first_name="Dorthe", email="")
+    return PersonFactory(user=user, employee_number=DIRECTOR, department=top)
 
 
 def write_csv(tmp_path, rows, header=HEADER, delimiter=";", bom=True, newline="\r\n"):
@@ -192,8 +193,8 @@ def test_the_documented_example_imports(db):
 
 
 def test_an_existing_person_keeps_their_login_and_password(office):
-    user = User.objects.create_user("anne", email="anne@old.dk", password="secret-enough-123")
-    Person.objects.create(user=user, employee_number="1004", department=office)
+    user = UserFactory(username="anne", email="anne@old.dk", password="secret-enough-123")
+    PersonFactory(user=user, employee_number="1004", department=office)
 
     output = run(EXAMPLE)
 
@@ -246,7 +247,7 @@ def test_columns_left_out_of_the_file_are_left_alone(tmp_path, director):
 
 
 def test_a_login_without_a_person_is_taken_over(tmp_path, director):
-    login = User.objects.create_user("karen", password="secret-enough-123")
+    login = UserFactory(username="karen", first_name="", email="", password="secret-enough-123")
 
     output = run(write_csv(tmp_path, GOOD))
 
@@ -258,7 +259,7 @@ def test_a_login_without_a_person_is_taken_over(tmp_path, director):
 
 
 def test_an_employee_keeps_their_login_even_if_a_loose_login_has_the_new_name(tmp_path, director):
-    User.objects.create_user("dorthe")  # made in admin, say; not linked to anyone
+    UserFactory(username="dorthe", first_name="", email="")  # made in admin, say; no person
     rows = [["1000", "dorthe", "Dorthe", "", "", "", ADMINISTRATION, ""]]
     before = snapshot()
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from common.collation import Localised, danish_key, english_key
+from organisation.factories import DepartmentFactory
 from organisation.models import Department, Person, User
 from tests.conftest import make_person
 
@@ -97,7 +98,7 @@ def test_danish_and_english_alphabets_in_python():
 
 @pytest.mark.parametrize(("language", "expected"), [("da", DANISH_ORDER), ("en", ENGLISH_ORDER)])
 def test_the_database_sorts_names_in_the_active_language(db, language, expected):
-    department = Department.objects.create(name="Kontoret", kind="kontor")
+    department = DepartmentFactory(name="Kontoret")
     for name in NAMES:
         make_person(name.casefold(), department, first_name=name)
     with translation.override(language):
@@ -116,7 +117,7 @@ def test_departments_are_listed_in_danish_order(db):
         "Ældre og Sundhed",
         "Borgerservice",
     ]:
-        Department.objects.create(name=name, kind="kontor")
+        DepartmentFactory(name=name)
     with translation.override("da"):
         assert [d.name for d in Department.objects.all()] == [
             "Arbejdsmarked",

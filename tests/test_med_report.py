@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from hr.insight.reports import med_report
 from tests.conftest import make_person, make_round
 from tests.insight_world import people, reviews
-from tests.test_review_pdf import Pdf
+from tests.pdf import Pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_the_pdf_holds_the_figures(client, hr_user, years, tmp_path):
     response = client.get(reverse("med_pdf", args=[2026]))
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="med-rapport-2026.pdf"' in response["Content-Disposition"]
-    pdf = Pdf(response.content, tmp_path / "med.pdf")
+    pdf = Pdf(tmp_path / "med.pdf", response.content)
     for text in (
         "MUS holdt i 2026",
         "Kontor A1",

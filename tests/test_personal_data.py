@@ -19,6 +19,7 @@ from reviews.access import access_to
 from reviews.models import LockedError, Review, Round
 from reviews.services import move_to_manager
 from tests.conftest import PASSWORD
+from tests.pdf import Pdf
 from tests.test_review_pdf import (
     EMPLOYEE_NOTE,
     EMPLOYEE_REFLECTION,
@@ -28,7 +29,6 @@ from tests.test_review_pdf import (
     RESPONSIBLE,
     SUMMARY,
     TALK_NOTE,
-    Pdf,
     conclude,
 )
 from trail.models import Action, ReviewEvent, Role
@@ -72,7 +72,7 @@ class TestExport:
         assert {entry["what"] for entry in mus["trail"]} >= {"delte sine refleksioner"}
         [pdf_name] = [name for name in archive.namelist() if name.startswith("pdf/")]
         assert pdf_name == "pdf/mus-2027-anne-andersen.pdf"
-        pdf = Pdf(archive.read(pdf_name), tmp_path / "record.pdf")
+        pdf = Pdf(tmp_path / "record.pdf", archive.read(pdf_name))
         assert EMPLOYEE_REFLECTION in pdf and MANAGER_REFLECTION not in pdf
         assert "LÆSMIG.txt" in archive.namelist()
 

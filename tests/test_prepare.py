@@ -261,7 +261,7 @@ def test_the_page_runs_a_fixed_number_of_queries(anne, review, django_assert_max
 
 @pytest.fixture
 def last_year(kl_catalogue, kl_questions, employee, manager):
-    from reviews.models import FocusArea, Goal
+    from reviews.factories import FocusAreaFactory, GoalFactory, ReviewFactory
     from tests.conftest import make_round
 
     round_ = make_round(
@@ -273,17 +273,11 @@ def last_year(kl_catalogue, kl_questions, employee, manager):
         talks_start="2026-02-08",
         talks_end="2026-03-31",
     )
-    earlier = Review.objects.create(
-        round=round_, employee=employee, manager=manager, state="concluded"
-    )
-    FocusArea.objects.create(
-        review=earlier, competence=kl_catalogue.competences.get(name="Politik")
-    )
+    earlier = ReviewFactory(round=round_, employee=employee, manager=manager, state="concluded")
+    FocusAreaFactory(review=earlier, competence=kl_catalogue.competences.get(name="Politik"))
     agreed = {"wording": 2, "accepted_by_employee": 2, "accepted_by_manager": 2}
-    Goal.objects.create(
-        review=earlier, title="Formidle til politikere", status="under_way", **agreed
-    )
-    Goal.objects.create(
+    GoalFactory(review=earlier, title="Formidle til politikere", status="under_way", **agreed)
+    GoalFactory(
         review=earlier,
         title="Kun foreslået",
         wording=2,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from hr.insight.reports import progress
-from organisation.models import Department
+from organisation.factories import DepartmentFactory
 from reviews.models import Round
 from reviews.progress import rounds_with_counts
 from tests.conftest import make_person, make_round
@@ -277,7 +277,7 @@ def test_queries_do_not_grow_with_the_round(
     round_.talks_start = PAST
     round_.save()
     for index in range(offices):
-        office = Department.objects.create(name=f"Kontor {index}", kind="kontor", parent=root)
+        office = DepartmentFactory(name=f"Kontor {index}", kind="kontor", parent=root)
         reviews(round_, people(office, each, chief), "invited" if index % 2 else "concluded", chief)
     client.force_login(hr_user)
     for name in ("round_progress", "round_progress_csv", "round_progress_xlsx", "round_detail"):

@@ -9,8 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.factories import build_many
 from competencies.models import Question
+from organisation.factories import PersonFactory, UserFactory
 from organisation.models import Person, User
+from reviews.factories import (
+    AnswerFactory,
+    FocusAreaFactory,
+    MarkFactory,
+    PreparationFactory,
+    ReviewFactory,
+)
 from reviews.models import Answer, FocusArea, Mark, Preparation, Review
 from tests import insight_world as world
 from tests.conftest import make_round
@@ -20,13 +29,25 @@ pytestmark = pytest.mark.django_db
 SIZES = [10, 300]
 
 
-def reports_with_reviews(n, manager, round_, office):
-    users = User.objects.bulk_create(User(username=f"report{i}") for i in range(n))
-    people = Person.objects.bulk_create(
-        Person(user=u, employee_number=f"r{i}", department=office, manager=manager)
-        for i, u in enumerate(users)
+def reports_with_reviews(usernames, numbers, manager, round_, office):
+    """Reports of the manager (logins without a name), each with a review in the round."""
+    users = User.objects.bulk_create(
+        build_many(UserFactory, ({"username": name} for name in usernames), first_name="", email="")
     )
-    Review.objects.bulk_create(Review(round=round_, employee=p, manager=manager) for p in people)
+    people = Person.objects.bulk_create(
+        build_many(
+            PersonFactory,
+            (
+                {"user": user, "employee_number": number}
+                for user, number in zip(users, numbers, strict=True)
+            ),
+            department=office,
+            manager=manager,
+        )
+    )
+    Review.objects.bulk_create(
+        build_many(ReviewFactory, ({"employee": person} for person in people), round=round_)
+    )
 
 
 @pytest.fixture
@@ -36,7 +57,9 @@ def round_2027(kl_catalogue, kl_questions):
 
 @pytest.mark.parametrize("n", SIZES)
 def test_manager_dashboard(client, manager, office, round_2027, n, django_assert_max_num_queries):
-    reports_with_reviews(n, manager, round_2027, office)
+    reports_with_reviews(
+        [f"report{i}" for i in range(n)], [f"r{i}" for i in range(n)], manager, round_2027, office
+    )
     client.force_login(manager.user)
     with django_assert_max_num_queries(7):
         response = client.get(reverse("dashboard"))
@@ -48,12 +71,19 @@ def test_employee_dashboard_over_many_rounds(
     client, employee, manager, kl_catalogue, kl_questions, n, django_assert_max_num_queries
 ):
     Review.objects.bulk_create(
-        Review(
-            round=make_round(kl_catalogue, kl_questions, name=f"MUS {2027 - i}", status="closed"),
+        build_many(
+            ReviewFactory,
+            (
+                {
+                    "round": make_round(
+                        kl_catalogue, kl_questions, name=f"MUS {2027 - i}", status="closed"
+                    )
+                }
+                for i in range(n)
+            ),
             employee=employee,
             manager=manager,
         )
-        for i in range(n)
     )
     client.force_login(employee.user)
     with django_assert_max_num_queries(8):
@@ -66,7 +96,9 @@ def test_employee_dashboard_over_many_rounds(
 def test_hr_pages(
     client, hr_user, manager, office, round_2027, n, page, django_assert_max_num_queries
 ):
-    reports_with_reviews(n, manager, round_2027, office)
+    reports_with_reviews(
+        [f"report{i}" for i in range(n)], [f"r{i}" for i in range(n)], manager, round_2027, office
+    )
     Review.objects.filter(pk__in=Review.objects.values("pk")[: n // 2]).update(
         state="concluded", talk_manager=F("manager")
     )
@@ -104,22 +136,34 @@ def same_at_2_and_20(client, url, grow, budget, assert_max, method="get", data=N
 def goals_and_focus(review, n, start=0):
     world.goals([review] * n)
     FocusArea.objects.bulk_create(
-        FocusArea(review=review, competence=None, name=f"Egen {start + i}") for i in range(n)
+        build_many(
+            FocusAreaFactory, ({"name": f"Egen {start + i}"} for i in range(n)), review=review
+        )
     )
 
 
 def both_prepared(review):
     for party in ("employee", "manager"):
-        preparation = Preparation.objects.create(
-            review=review, party=party, shared_at=timezone.now()
-        )
+        preparation = PreparationFactory(review=review, party=party, shared_at=timezone.now())
         Mark.objects.bulk_create(
-            Mark(preparation=preparation, competence=c, level="fine", note="En note")
-            for c in review.round.catalogue.competences.all()
+            build_many(
+                MarkFactory,
+                ({"competence": c} for c in review.round.catalogue.competences.all()),
+                preparation=preparation,
+                level="fine",
+                note="En note",
+            )
         )
         Answer.objects.bulk_create(
-            Answer(preparation=preparation, question=q, text="Et svar")
-            for q in Question.objects.filter(theme__question_set=review.round.question_set)
+            build_many(
+                AnswerFactory,
+                (
+                    {"question": q}
+                    for q in Question.objects.filter(theme__question_set=review.round.question_set)
+                ),
+                preparation=preparation,
+                text="Et svar",
+            )
         )
 
 
@@ -130,14 +174,8 @@ def test_manager_dashboard_2_and_20_reports(
 
     def grow(n):
         base = next(made) * 100
-        users = User.objects.bulk_create(User(username=f"r{base + i}") for i in range(n))
-        people = Person.objects.bulk_create(
-            Person(user=u, employee_number=f"r{base + i}", department=office, manager=manager)
-            for i, u in enumerate(users)
-        )
-        Review.objects.bulk_create(
-            Review(round=round_2027, employee=p, manager=manager) for p in people
-        )
+        names = [f"r{base + i}" for i in range(n)]
+        reports_with_reviews(names, names, manager, round_2027, office)
 
     client.force_login(manager.user)
     same_at_2_and_20(client, reverse("dashboard"), grow, 7, django_assert_max_num_queries)
@@ -173,9 +211,7 @@ def previous_talk(kl_catalogue, kl_questions, employee, manager):
         talks_start=datetime.date(2026, 2, 8),
         talks_end=datetime.date(2026, 3, 31),
     )
-    return Review.objects.create(
-        round=round_, employee=employee, manager=manager, state="concluded"
-    )
+    return ReviewFactory(round=round_, employee=employee, manager=manager, state="concluded")
 
 
 def test_preparation_page_2_and_20_goals(
@@ -233,14 +269,19 @@ def test_employee_dashboard_2_and_20_rounds(
 
     def grow(n):
         Review.objects.bulk_create(
-            Review(
-                round=make_round(
-                    kl_catalogue, kl_questions, name=f"MUS {next(made)}", status="closed"
+            build_many(
+                ReviewFactory,
+                (
+                    {
+                        "round": make_round(
+                            kl_catalogue, kl_questions, name=f"MUS {next(made)}", status="closed"
+                        )
+                    }
+                    for _ in range(n)
                 ),
                 employee=employee,
                 manager=manager,
             )
-            for _ in range(n)
         )
 
     client.force_login(employee.user)

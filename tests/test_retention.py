@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from reviews.access import access_to
+from reviews.factories import AnswerFactory
 from reviews.models import (
     Answer,
     FocusArea,
@@ -56,7 +57,7 @@ def old_and_new(client, review, employee, manager, colleague, kl_catalogue, kl_q
     with time_machine.travel(NOW - datetime.timedelta(days=6 * 365 + 10)):
         old = conclude(client, review, employee, manager)
         question = old.round.question_set.themes.first().questions.first()
-        Answer.objects.create(
+        AnswerFactory(
             preparation=old.preparations.get(party="employee"), question=question, text="Svar"
         )
     bo_old = old.round.reviews.get(employee=colleague)

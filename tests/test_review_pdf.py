@@ -1,8 +1,6 @@
 """The PDF of a concluded review: each reader gets the record their access allows."""
 
 import datetime
-import re
-import subprocess
 import uuid
 
 import pytest
@@ -11,8 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews.access import access_to
-from reviews.models import FocusArea, Goal, Mark, Preparation, Review, State
+from reviews.factories import FocusAreaFactory, GoalFactory, MarkFactory
+from reviews.models import Goal, Mark, Preparation, Review, State
 from reviews.record import export_filename, filename
+from tests.conftest import make_mark as mark
+from tests.pdf import Pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,6 @@ def url(name, review, *args):
     return reverse(name, args=[review.public_id, *args])
 
 
-def mark(review, party, competence_name, level, note=""):
-    preparation, _ = Preparation.objects.get_or_create(review=review, party=party)
-    competence = review.round.catalogue.competences.get(name=competence_name)
-    Mark.objects.create(preparation=preparation, competence=competence, level=level, note=note)
-
-
 def conclude(client, review, employee, manager) -> Review:
     """Drive a review through the talk to its conclusion, as the two parties would."""
     mark(review, "employee", "Faglighed", "strong", note=EMPLOYEE_NOTE)
@@ -63,7 +58,7 @@ def conclude(client, review, employee, manager) -> Review:
     mark(review, "manager", "Politik", "focus", note=MANAGER_NOTE)
     mark(review, "employee", "Helhed", "fine")
     mark(review, "manager", "Helhed", "focus")
-    Mark.objects.create(
+    MarkFactory(
         preparation=Preparation.objects.get(review=review, party="employee"),
         slot=1,
         name=OWN_COMPETENCE,
@@ -110,43 +105,12 @@ def concluded(client, review, employee, manager):
     return conclude(client, review, employee, manager)
 
 
-def squeeze(text: str) -> str:
-    """Without whitespace and hyphens: where the PDF broke a line does not count."""
-    return "".join(text.split()).replace("-", "")
-
-
-class Pdf:
-    """A PDF read back through poppler's pdftotext and pdfinfo."""
-
-    def __init__(self, content: bytes, path):
-        self.path = path
-        path.write_bytes(content)
-        self.text = self._run("pdftotext", "-layout", path, "-")
-        self.info = self._run("pdfinfo", path)
-
-    @staticmethod
-    def _run(*command) -> str:
-        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-    def __contains__(self, text: str) -> bool:
-        return squeeze(text) in squeeze(self.text)
-
-    @property
-    def pages(self) -> int:
-        return int(re.search(r"^Pages:\s+(\d+)", self.info, re.MULTILINE)[1])
-
-    @property
-    def page_size(self) -> tuple[float, float]:
-        match = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", self.info, re.MULTILINE)
-        return float(match[1]), float(match[2])
-
-
 def get_pdf(client, review, user, tmp_path) -> Pdf:
     client.force_login(user)
     response = client.get(url("review_pdf", review))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    return Pdf(response.content, tmp_path / "record.pdf")
+    return Pdf(tmp_path / "record.pdf", response.content)
 
 
 def assert_the_agreement(pdf: Pdf) -> None:
@@ -294,8 +258,8 @@ def test_the_number_of_queries_does_not_grow_with_the_record(
             assert client.get(url("review_pdf", concluded)).status_code == 200
         counts.append(len(queries))
         for competence in concluded.round.catalogue.competences.all()[:4]:
-            FocusArea.objects.create(review=concluded, competence=competence)
+            FocusAreaFactory(review=concluded, competence=competence)
         for title in ["Mål to", "Mål tre"]:
-            Goal.objects.create(review=concluded, title=title)
+            GoalFactory(review=concluded, title=title)
         Mark.objects.filter(preparation__review=concluded).update(note="Mere at sige")
     assert counts[0] == counts[1]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from organisation.models import Department
+from organisation.factories import DepartmentFactory
 from reviews.models import Review, Round
 from tests.conftest import make_person, make_round
 
@@ -81,7 +81,7 @@ def test_bad_input_names_the_field_and_creates_nothing(
 def test_opening_gives_each_participant_one_review_with_their_manager(
     client, hr_user, kl_catalogue, kl_questions, office, employee, colleague, manager, outsider
 ):
-    sub_office = Department.objects.create(name="Underkontor", kind="kontor", parent=office)
+    sub_office = DepartmentFactory(name="Underkontor", kind="kontor", parent=office)
     deep = make_person("dina", sub_office, manager=manager)
     round_ = make_round(kl_catalogue, kl_questions)
     round_.departments.add(office.parent)  # the centre, with everything under it

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from reviews.access import access_to
-from reviews.models import FocusArea, Goal, Mark, Preparation, Review, State
+from reviews.factories import GoalFactory
+from reviews.models import FocusArea, Goal, Preparation, Review, State
+from tests.conftest import make_mark as mark
 from trail.models import ReviewEvent
 
 pytestmark = pytest.mark.django_db
@@ -12,12 +14,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name, review, *args):
     return reverse(name, args=[review.public_id, *args])
-
-
-def mark(review, party, competence_name, level):
-    preparation, _ = Preparation.objects.get_or_create(review=review, party=party)
-    competence = review.round.catalogue.competences.get(name=competence_name)
-    Mark.objects.create(preparation=preparation, competence=competence, level=level)
 
 
 @pytest.fixture
@@ -219,7 +215,7 @@ def test_parties_cannot_reopen(client, talking, employee, manager):
 
 
 def test_a_rewording_based_on_an_old_wording_is_refused(client, talking, employee, manager):
-    goal = Goal.objects.create(review=talking, title="Første ord", wording=2)
+    goal = GoalFactory(review=talking, title="Første ord", wording=2)
     client.force_login(employee.user)
     response = client.post(
         url("goal_edit", talking, goal.pk), {"title": "Mine ord", "wording": 1}, follow=True

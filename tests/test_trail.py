@@ -5,6 +5,7 @@ and HR use them, and checks after each request the trail entries it left. The UR
 come from the URL resolver: a review URL that the walk does not take fails it.
 """
 
+import itertools
 import re
 
 import pytest
@@ -12,9 +13,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, reverse
 
+from common.factories import build_many
 from competencies.models import Question
 from reviews.access import access_to
 from reviews.models import Goal, State
+from trail.factories import ReviewEventFactory
 from trail.models import Action, ReviewEvent, Role, TrailIsAppendOnlyError, TrailRemoval
 from trail.recording import removal
 
@@ -264,7 +267,7 @@ def test_the_round_export_is_on_each_records_trail(tmp_path, client, review, emp
 class TestAppendOnly:
     @pytest.fixture
     def entry(self, review, employee):
-        return ReviewEvent.objects.create(
+        return ReviewEventFactory(
             review=review, actor=employee.user, kind="read", action=Action.OPENED_REVIEW
         )
 
@@ -318,7 +321,7 @@ class TestAppendOnly:
 
 
 def test_the_admin_shows_the_trail_to_read_only(client, superuser, review, employee):
-    entry = ReviewEvent.objects.create(
+    entry = ReviewEventFactory(
         review=review, actor=employee.user, kind="read", action=Action.OPENED_REVIEW
     )
     client.force_login(superuser)
@@ -365,12 +368,18 @@ def test_the_trail_page_costs_the_same_however_long_the_trail(
 ):
     from reviews.services import move_to_manager
 
+    parties = [(employee.user, Role.EMPLOYEE), (manager.user, Role.MANAGER)]
     ReviewEvent.objects.bulk_create(
-        ReviewEvent(review=review, actor=user, role=role, kind="read", action=Action.OPENED_TALK)
-        for i in range(entries)
-        for user, role in [(employee.user, Role.EMPLOYEE), (manager.user, Role.MANAGER)][i % 2 :][
-            :1
-        ]
+        build_many(
+            ReviewEventFactory,
+            (
+                {"actor": user, "role": role}
+                for user, role in itertools.islice(itertools.cycle(parties), entries)
+            ),
+            review=review,
+            kind="read",
+            action=Action.OPENED_TALK,
+        )
     )
     move_to_manager(access_to(hr_user, review), other_manager, "Ny organisering")
     client.force_login(employee.user)

@@ -3,16 +3,17 @@
 import pytest
 from playwright.sync_api import expect
 
-from reviews.models import Mark, Preparation, Review
+from reviews.factories import MarkFactory, PreparationFactory
+from reviews.models import Review
 from tests.browser.conftest import WIDTHS, assert_accessible, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def marked(review, party, levels):
-    preparation = Preparation.objects.create(review=review, party=party)
+    preparation = PreparationFactory(review=review, party=party)
     for competence, level in zip(review.round.catalogue.competences.all(), levels, strict=False):
-        Mark.objects.create(preparation=preparation, competence=competence, level=level)
+        MarkFactory(preparation=preparation, competence=competence, level=level)
 
 
 def test_talk_from_start_to_sign_off(browser, live_server, review):

@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from competencies.wheel import Level
 from mus.management.commands.seed_demo import DEMO_PASSWORD
+from organisation.factories import SuperuserFactory
 from organisation.models import User
 from reviews import access, preparation, talk
 from reviews.models import Goal, Review, Round
@@ -54,7 +55,7 @@ def _prepare(username, review, answer="", levels=()):
 def build_world() -> dict:
     call_command("load_catalogue", *CATALOGUE_FIXTURES, verbosity=0)
     call_command("seed_demo", verbosity=0)
-    User.objects.create_superuser("root", password=DEMO_PASSWORD, first_name="Rasmus")
+    SuperuserFactory(email="", password=DEMO_PASSWORD, first_name="Rasmus")
     mus_2027 = Round.objects.get(name="MUS 2027")
     reviews = {r.employee.user.username: r for r in mus_2027.reviews.select_related("employee")}
     S, F, X = Level.STRONG, Level.FINE, Level.FOCUS

@@ -1,4 +1,7 @@
-"""Demo organisation and logins (password ``mus-demo``). Safe to run again: it updates in place."""
+"""Demo organisation and logins (password ``mus-demo``). Safe to run again: it updates in place.
+
+Rows are made by the apps' factories, as the tests make theirs.
+"""
 
 import datetime
 
@@ -7,9 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from competencies.models import Catalogue, QuestionSet
-from organisation.models import HR_GROUP, Department, Person, User
+from organisation.factories import DepartmentFactory, PersonFactory, UserFactory
+from organisation.models import HR_GROUP, Department, Person
 from organisation.roles import sync_hr_group
-from reviews.models import FocusArea, Goal, Review, Round
+from reviews.factories import FocusAreaFactory, GoalFactory, ReviewFactory, RoundFactory
+from reviews.models import Goal, Review, Round
 from reviews.services import open_round
 
 DEMO_PASSWORD = "mus-demo"
@@ -78,6 +83,27 @@ DEMO_TALKS_2026 = {
 }
 
 
+def update_or_make(factory_class, lookup: dict, **fields):
+    """The row ``lookup`` finds, brought back to ``fields``; made by the factory if none is.
+
+    Running the command again thus restores what someone changed in the demo."""
+    found = factory_class._meta.model.objects.filter(**lookup).first()
+    if found is None:
+        return factory_class(**fields | lookup)
+    for name, value in fields.items():
+        setattr(found, name, value)
+    found.save(update_fields=list(fields))
+    return found
+
+
+def get_or_make(factory_class, lookup: dict, **fields):
+    """(the row ``lookup`` finds, or one the factory makes; whether it was made)."""
+    found = factory_class._meta.model.objects.filter(**lookup).first()
+    if found is None:
+        return factory_class(**fields | lookup), True
+    return found, False
+
+
 class Command(BaseCommand):
     help = "Create or update the demo organisation and its logins (password: mus-demo)."
 
@@ -85,31 +111,30 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         departments = {}
         for name, kind, parent in DEPARTMENTS:
-            departments[name], _ = Department.objects.update_or_create(
-                name=name, parent=departments.get(parent), defaults={"kind": kind}
+            departments[name] = update_or_make(
+                DepartmentFactory, {"name": name, "parent": departments.get(parent)}, kind=kind
             )
 
         people = {}
         for username, first, last, number, title, department, manager in PEOPLE:
-            user, _ = User.objects.update_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@example.dk",
-                    "is_staff": username == "hr",
-                },
+            user = update_or_make(
+                UserFactory,
+                {"username": username},
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.dk",
+                is_staff=username == "hr",
             )
+            # Hashed once, here: made new, a factory's login has no usable password.
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            people[username], _ = Person.objects.update_or_create(
-                employee_number=number,
-                defaults={
-                    "user": user,
-                    "job_title": title,
-                    "department": departments[department],
-                    "manager": people.get(manager),
-                },
+            people[username] = update_or_make(
+                PersonFactory,
+                {"employee_number": number},
+                user=user,
+                job_title=title,
+                department=departments[department],
+                manager=people.get(manager),
             )
 
         sync_hr_group()
@@ -140,43 +165,37 @@ class Command(BaseCommand):
 
     def concluded_round_2026(self, catalogue, questions, anne: Person, mette: Person) -> Round:
         """Last year's talk with Anne, concluded, so that MUS 2027 has goals to follow up."""
-        round_, _ = Round.objects.get_or_create(
-            name="MUS 2026",
-            defaults={
-                "catalogue": catalogue,
-                "question_set": questions,
-                "status": Round.Status.CLOSED,
-                "preparation_deadline": datetime.date(2026, 2, 2),
-                "talks_start": datetime.date(2026, 2, 9),
-                "talks_end": datetime.date(2026, 3, 31),
-            },
+        round_, _ = get_or_make(
+            RoundFactory,
+            {"name": "MUS 2026"},
+            catalogue=catalogue,
+            question_set=questions,
+            status=Round.Status.CLOSED,
+            preparation_deadline=datetime.date(2026, 2, 2),
+            talks_start=datetime.date(2026, 2, 9),
+            talks_end=datetime.date(2026, 3, 31),
         )
         round_.people.add(anne)
-        review, created = Review.objects.get_or_create(
-            round=round_,
-            employee=anne,
-            defaults={
-                "manager": mette,
-                "state": Review.State.CONCLUDED,
-                "summary": "Anne er stærk fagligt og i samarbejdet med kollegerne. I det kommende "
-                "år arbejder hun med formidlingen til politikerne og med kendskabet til de "
-                "politiske dagsordener på digitaliseringsområdet.",
-                "confirmed_at": datetime.datetime(2026, 3, 12, 10, 0, tzinfo=datetime.UTC),
-            },
+        review, created = get_or_make(
+            ReviewFactory,
+            {"round": round_, "employee": anne},
+            manager=mette,
+            state=Review.State.CONCLUDED,
+            summary="Anne er stærk fagligt og i samarbejdet med kollegerne. I det kommende "
+            "år arbejder hun med formidlingen til politikerne og med kendskabet til de "
+            "politiske dagsordener på digitaliseringsområdet.",
+            confirmed_at=datetime.datetime(2026, 3, 12, 10, 0, tzinfo=datetime.UTC),
         )
         if not created:
             return round_
         for position, name in enumerate(["Kommunikation", "Politik"], start=1):
-            FocusArea.objects.create(
-                review=review,
-                competence=catalogue.competences.get(name=name),
-                position=position,
+            FocusAreaFactory(
+                review=review, competence=catalogue.competences.get(name=name), position=position
             )
         for position, goal in enumerate(DEMO_GOALS_2026, start=1):
-            Goal.objects.create(
+            GoalFactory(
                 review=review,
                 position=position,
-                wording=1,
                 accepted_by_employee=1,
                 accepted_by_manager=1,
                 **goal,
@@ -188,38 +207,37 @@ class Command(BaseCommand):
         for username, talk in DEMO_TALKS_2026.items():
             person = people[username]
             round_.people.add(person)
-            review, created = Review.objects.get_or_create(
-                round=round_,
-                employee=person,
-                defaults={
-                    "manager": person.manager,
-                    "state": Review.State.CONCLUDED if talk else Review.State.INVITED,
-                    "confirmed_at": (
-                        datetime.datetime(2026, 3, 20, 10, 0, tzinfo=datetime.UTC) if talk else None
-                    ),
-                },
+            review, created = get_or_make(
+                ReviewFactory,
+                {"round": round_, "employee": person},
+                state=Review.State.CONCLUDED if talk else Review.State.INVITED,
+                confirmed_at=(
+                    datetime.datetime(2026, 3, 20, 10, 0, tzinfo=datetime.UTC) if talk else None
+                ),
             )
             if not created or talk is None:
                 continue
             areas, goal, status = talk
             for position, name in enumerate(areas, start=1):
                 competence = catalogue.competences.get(name=name)
-                FocusArea.objects.create(review=review, competence=competence, position=position)
-            Goal.objects.create(
+                FocusAreaFactory(review=review, competence=competence, position=position)
+            GoalFactory(
                 review=review,
                 title=goal,
                 due=datetime.date(2026, 12, 1),
                 status=status,
-                wording=1,
                 accepted_by_employee=1,
                 accepted_by_manager=1,
             )
 
     def open_round_2027(self, whole_organisation: Department, catalogue, questions) -> None:
         """The open round on KL's catalogue that every demo person takes part in."""
-        round_, created = Round.objects.get_or_create(
-            name=ROUND_2027["name"],
-            defaults={**ROUND_2027, "catalogue": catalogue, "question_set": questions},
+        round_, created = get_or_make(
+            RoundFactory,
+            {"name": ROUND_2027["name"]},
+            **ROUND_2027,
+            catalogue=catalogue,
+            question_set=questions,
         )
         if created:
             round_.departments.add(whole_organisation)
