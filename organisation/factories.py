@@ -28,12 +28,18 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
 
-    username = factory.Sequence(lambda n: f"user{n + 1}")
+    username: object = factory.Sequence(lambda n: f"user{n + 1}")  # a subclass may fix it
     first_name = factory.LazyAttribute(lambda user: user.username.title())
     last_name = ""
     email = factory.LazyAttribute(lambda user: f"{user.username}@kommune.example.dk")
     # None: an unusable password, made without the slow hash.
     password = Password(None)
+
+
+def _into_hr_group(user: User, create: bool, extracted: object, **kwargs: object) -> None:
+    if create:
+        sync_hr_group()
+        user.groups.add(Group.objects.get(name=HR_GROUP))
 
 
 class HRUserFactory(UserFactory):
@@ -43,12 +49,7 @@ class HRUserFactory(UserFactory):
         skip_postgeneration_save = True
 
     is_staff = True
-
-    @factory.post_generation
-    def hr_group(user, create, extracted, **kwargs):
-        if create:
-            sync_hr_group()
-            user.groups.add(Group.objects.get(name=HR_GROUP))
+    hr_group = factory.PostGeneration(_into_hr_group)
 
 
 class SuperuserFactory(UserFactory):

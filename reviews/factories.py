@@ -16,6 +16,7 @@ from organisation.factories import PersonFactory
 from reviews.models import (
     TALK_STATES,
     Answer,
+    Authored,
     FocusArea,
     Goal,
     Mark,
@@ -60,10 +61,9 @@ class ReviewFactory(DjangoModelFactory):
     )
 
 
-def _author(written):
+def _author_id(written):
     """Whoever holds the party's place, as ``Authored.save`` has it (bulk_create skips it)."""
-    review = written.review
-    return review.employee if written.party == Party.EMPLOYEE else review.manager
+    return Authored.holder_id(written.review, written.party)
 
 
 class PreparationFactory(DjangoModelFactory):
@@ -72,7 +72,7 @@ class PreparationFactory(DjangoModelFactory):
 
     review = factory.SubFactory(ReviewFactory)
     party = Party.EMPLOYEE
-    author = factory.LazyAttribute(_author)
+    author_id = factory.LazyAttribute(_author_id)
 
 
 class AnswerFactory(DjangoModelFactory):
@@ -127,4 +127,4 @@ class ReflectionFactory(DjangoModelFactory):
 
     review = factory.SubFactory(ReviewFactory)
     party = Party.EMPLOYEE
-    author = factory.LazyAttribute(_author)
+    author_id = factory.LazyAttribute(_author_id)

@@ -534,12 +534,13 @@ class Authored(models.Model):
 
     def save(self, *args, **kwargs):
         if self.author_id is None and self.review_id:
-            # Begun by whoever holds the party's place now, which is who is writing.
-            review = self.review
-            self.author_id = (
-                review.employee_id if self.party == Party.EMPLOYEE else review.manager_id
-            )
+            self.author_id = self.holder_id(self.review, self.party)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def holder_id(review: "Review", party: str) -> int:
+        """Who holds the party's place in the review now: who is writing, on a first write."""
+        return review.employee_id if party == Party.EMPLOYEE else review.manager_id
 
 
 class Preparation(Authored):
