@@ -15,7 +15,7 @@ from organisation.models import HR_GROUP, Department, Person, User
 from organisation.roles import sync_hr_group
 
 
-class DepartmentFactory(DjangoModelFactory):
+class DepartmentFactory(DjangoModelFactory[Department]):
     class Meta:
         model = Department
 
@@ -24,7 +24,7 @@ class DepartmentFactory(DjangoModelFactory):
     parent = None
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -58,7 +58,7 @@ class SuperuserFactory(UserFactory):
     is_superuser = True
 
 
-class PersonFactory(DjangoModelFactory):
+class PersonFactory(DjangoModelFactory[Person]):
     """A person with a login of their own; ``manager`` is None unless given."""
 
     class Meta:

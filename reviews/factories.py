@@ -30,7 +30,7 @@ from reviews.models import (
 KL = {"name": "KL MUS 2015", "version": 1}
 
 
-class RoundFactory(DjangoModelFactory):
+class RoundFactory(DjangoModelFactory[Round]):
     """A draft round on KL's catalogue with the talks of spring 2027."""
 
     class Meta:
@@ -44,7 +44,7 @@ class RoundFactory(DjangoModelFactory):
     talks_end = datetime.date(2027, 3, 31)
 
 
-class ReviewFactory(DjangoModelFactory):
+class ReviewFactory(DjangoModelFactory[Review]):
     """An employee's review with their manager; ``state`` as given, nothing written."""
 
     class Meta:
@@ -66,7 +66,7 @@ def _author_id(written):
     return Authored.holder_id(written.review, written.party)
 
 
-class PreparationFactory(DjangoModelFactory):
+class PreparationFactory(DjangoModelFactory[Preparation]):
     class Meta:
         model = Preparation
 
@@ -75,7 +75,7 @@ class PreparationFactory(DjangoModelFactory):
     author_id = factory.LazyAttribute(_author_id)
 
 
-class AnswerFactory(DjangoModelFactory):
+class AnswerFactory(DjangoModelFactory[Answer]):
     class Meta:
         model = Answer
 
@@ -86,7 +86,7 @@ class AnswerFactory(DjangoModelFactory):
     text = ""
 
 
-class MarkFactory(DjangoModelFactory):
+class MarkFactory(DjangoModelFactory[Mark]):
     """A mark on a catalogue competence (give ``competence``), or on one's own competence
     in an empty slot (give ``slot`` and ``name``)."""
 
@@ -99,7 +99,7 @@ class MarkFactory(DjangoModelFactory):
     level = "strong"
 
 
-class FocusAreaFactory(DjangoModelFactory):
+class FocusAreaFactory(DjangoModelFactory[FocusArea]):
     """Give a ``competence``, or the ``name`` of one's own."""
 
     class Meta:
@@ -110,7 +110,7 @@ class FocusAreaFactory(DjangoModelFactory):
     name = ""
 
 
-class GoalFactory(DjangoModelFactory):
+class GoalFactory(DjangoModelFactory[Goal]):
     """A goal as first worded, accepted by neither (give ``accepted_by_…=1`` for agreed)."""
 
     class Meta:
@@ -121,7 +121,7 @@ class GoalFactory(DjangoModelFactory):
     wording = 1
 
 
-class ReflectionFactory(DjangoModelFactory):
+class ReflectionFactory(DjangoModelFactory[Reflection]):
     class Meta:
         model = Reflection
 

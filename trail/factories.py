@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 from trail.models import Action, ReviewEvent
 
 
-class ReviewEventFactory(DjangoModelFactory):
+class ReviewEventFactory(DjangoModelFactory[ReviewEvent]):
     """Someone opened the review."""
 
     class Meta:

@@ -4,10 +4,12 @@ Rows are made by the apps' factories, as the tests make theirs.
 """
 
 import datetime
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import models, transaction
+from factory.django import DjangoModelFactory
 
 from competencies.models import Catalogue, QuestionSet
 from organisation.factories import DepartmentFactory, PersonFactory, UserFactory
@@ -83,39 +85,48 @@ DEMO_TALKS_2026 = {
 }
 
 
-def update_or_make(factory_class, lookup: dict, **fields):
+M = TypeVar("M", bound=models.Model)
+
+
+def update_or_make(
+    factory_class: type[DjangoModelFactory[M]], lookup: dict[str, Any], **fields: Any
+) -> M:
     """The row ``lookup`` finds, brought back to ``fields``; made by the factory if none is.
 
     Running the command again thus restores what someone changed in the demo."""
     found = factory_class._meta.model.objects.filter(**lookup).first()
     if found is None:
-        return factory_class(**fields | lookup)
+        return cast(M, factory_class(**fields | lookup))
     for name, value in fields.items():
         setattr(found, name, value)
     found.save(update_fields=list(fields))
-    return found
+    return cast(M, found)
 
 
-def get_or_make(factory_class, lookup: dict, **fields):
+def get_or_make(
+    factory_class: type[DjangoModelFactory[M]], lookup: dict[str, Any], **fields: Any
+) -> tuple[M, bool]:
     """(the row ``lookup`` finds, or one the factory makes; whether it was made)."""
     found = factory_class._meta.model.objects.filter(**lookup).first()
     if found is None:
-        return factory_class(**fields | lookup), True
-    return found, False
+        return cast(M, factory_class(**fields | lookup)), True
+    return cast(M, found), False
 
 
 class Command(BaseCommand):
     help = "Create or update the demo organisation and its logins (password: mus-demo)."
 
     @transaction.atomic
-    def handle(self, *args, **options):
-        departments = {}
+    def handle(self, *args: Any, **options: Any) -> None:
+        departments: dict[str, Department] = {}
         for name, kind, parent in DEPARTMENTS:
             departments[name] = update_or_make(
-                DepartmentFactory, {"name": name, "parent": departments.get(parent)}, kind=kind
+                DepartmentFactory,
+                {"name": name, "parent": departments.get(parent) if parent else None},
+                kind=kind,
             )
 
-        people = {}
+        people: dict[str, Person] = {}
         for username, first, last, number, title, department, manager in PEOPLE:
             user = update_or_make(
                 UserFactory,
@@ -134,7 +145,7 @@ class Command(BaseCommand):
                 user=user,
                 job_title=title,
                 department=departments[department],
-                manager=people.get(manager),
+                manager=people.get(manager) if manager else None,
             )
 
         sync_hr_group()
@@ -163,7 +174,9 @@ class Command(BaseCommand):
                 "fixtures/kl_2015.json fixtures/general.json"
             ) from None
 
-    def concluded_round_2026(self, catalogue, questions, anne: Person, mette: Person) -> Round:
+    def concluded_round_2026(
+        self, catalogue: Catalogue, questions: QuestionSet, anne: Person, mette: Person
+    ) -> Round:
         """Last year's talk with Anne, concluded, so that MUS 2027 has goals to follow up."""
         round_, _ = get_or_make(
             RoundFactory,
@@ -202,7 +215,9 @@ class Command(BaseCommand):
             )
         return round_
 
-    def other_talks_2026(self, round_: Round, catalogue, people: dict[str, Person]) -> None:
+    def other_talks_2026(
+        self, round_: Round, catalogue: Catalogue, people: dict[str, Person]
+    ) -> None:
         """Everyone else's MUS 2026, for HR's progress, MED report and focus map."""
         for username, talk in DEMO_TALKS_2026.items():
             person = people[username]
@@ -230,7 +245,9 @@ class Command(BaseCommand):
                 accepted_by_manager=1,
             )
 
-    def open_round_2027(self, whole_organisation: Department, catalogue, questions) -> None:
+    def open_round_2027(
+        self, whole_organisation: Department, catalogue: Catalogue, questions: QuestionSet
+    ) -> None:
         """The open round on KL's catalogue that every demo person takes part in."""
         round_, created = get_or_make(
             RoundFactory,
