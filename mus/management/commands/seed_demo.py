@@ -4,7 +4,7 @@ Rows are made by the apps' factories, as the tests make theirs.
 """
 
 import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -85,10 +85,7 @@ DEMO_TALKS_2026 = {
 }
 
 
-M = TypeVar("M", bound=models.Model)
-
-
-def update_or_make(
+def update_or_make[M: models.Model](
     factory_class: type[DjangoModelFactory[M]], lookup: dict[str, Any], **fields: Any
 ) -> M:
     """The row ``lookup`` finds, brought back to ``fields``; made by the factory if none is.
@@ -103,7 +100,7 @@ def update_or_make(
     return cast(M, found)
 
 
-def get_or_make(
+def get_or_make[M: models.Model](
     factory_class: type[DjangoModelFactory[M]], lookup: dict[str, Any], **fields: Any
 ) -> tuple[M, bool]:
     """(the row ``lookup`` finds, or one the factory makes; whether it was made)."""
