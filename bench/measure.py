@@ -43,8 +43,8 @@ def main() -> None:
     from django.urls import reverse
 
     import mus.wsgi  # noqa: F401 - a server process's start, its frozen objects included
+    from hr.management.commands import export_round
     from organisation.models import Person, User
-    from reviews.management.commands import export_round
     from reviews.models import Review, Round, State
 
     current = Round.objects.get(status=Round.Status.OPEN)
