@@ -43,9 +43,11 @@ def main() -> None:
     from django.urls import reverse
 
     import mus.wsgi  # noqa: F401 - a server process's start, its frozen objects included
+    from competencies.wheel import _tooth_markup as tooth_markup
     from hr.management.commands import export_round
     from organisation.models import Person, User
     from reviews.models import Review, Round, State
+    from reviews.templatetags.reviews import _kept as kept_partials
 
     current = Round.objects.get(status=Round.Status.OPEN)
     preparing = (
@@ -88,6 +90,15 @@ def main() -> None:
     def get(who: str, url: str, **headers) -> Callable:
         return lambda: clients[who].get(url, headers=headers)
 
+    prepare_url = reverse("prepare", args=[preparing.public_id])
+
+    def first_view():
+        # As a process shows the page the first time: none of its fields or teeth kept yet
+        # (reviews.templatetags.reviews.kept_partial, competencies.wheel._tooth_markup).
+        kept_partials.cache_clear()
+        tooth_markup.cache_clear()
+        return employee_client.get(prepare_url)
+
     def mark():
         return employee_client.post(
             reverse("prepare_level", args=[preparing.public_id]),
@@ -106,12 +117,8 @@ def main() -> None:
             get("hr", reverse("round_progress", args=[current.pk])),
             1,
         ),
-        (
-            "prepare",
-            "preparation page",
-            get("employee", reverse("prepare", args=[preparing.public_id])),
-            1,
-        ),
+        ("prepare", "preparation page", get("employee", prepare_url), 1),
+        ("prepare_first", "preparation page, first view", first_view, 1),
         ("mark", "marking a competence (htmx POST)", mark, 1),
         (
             "talk",

@@ -9,11 +9,14 @@ PDFs alike.
 
 import functools
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import models
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,18 +49,18 @@ GAP = math.radians(1.2)  # between neighbouring fields
 TOOTH_GAP = math.radians(5)  # between neighbouring teeth, so they read as a gear's
 
 
-@dataclass
-class Mark:
+@dataclass(frozen=True)
+class ToothMark:
     level: str
     symbol: str = "×"  # a cross, as in the booklet; the talk shows one letter per party
     party: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tooth:
     key: str  # "c<competence id>" or "s<slot>", used in form field names and URLs
     label: str
-    marks: list[Mark] = field(default_factory=list)
+    marks: tuple[ToothMark, ...] = ()
     empty: bool = False  # an unnamed custom slot
 
 
@@ -73,14 +76,21 @@ def _sector(inner: float, outer: float, start: float, end: float) -> str:
     )
 
 
-def _label_position(angle: float) -> dict:
+@dataclass(frozen=True)
+class _LabelPosition:
+    x: str
+    y: str
+    rotate: str
+
+
+def _label_position(angle: float) -> _LabelPosition:
     """Text along the tooth, turned so that it never stands on its head."""
     radius = RIM + TOOTH_DEPTH / 2
     degrees = math.degrees(angle)
     upside_down = 90 < degrees % 360 < 270
     x, y = radius * math.sin(angle), -radius * math.cos(angle)
     rotation = degrees + 180 if upside_down else degrees
-    return {"x": f"{x:.2f}", "y": f"{y:.2f}", "rotate": f"{rotation:.2f}"}
+    return _LabelPosition(x=f"{x:.2f}", y=f"{y:.2f}", rotate=f"{rotation:.2f}")
 
 
 def _lines(label: str, width: int = 14) -> list[str]:
@@ -120,7 +130,7 @@ class _Shape:
     rim: str
     fields: tuple[tuple[str, str], ...]  # (level, path) from the rim inward
     middle: float  # the tooth's middle, as an angle
-    label: dict
+    label: _LabelPosition
     lines: tuple[str, ...]
     font_size: str
 
@@ -147,87 +157,113 @@ def _shapes(outline: tuple[tuple[str, bool], ...]) -> tuple[_Shape, ...]:
     return tuple(shapes)
 
 
-def _marks_svg(marks: list[Mark], middle: float, level: str) -> str:
-    """The crosses (or the talk's party letters) in one field."""
-    inner, outer = RADII[level]
-    centre = (inner + outer) / 2
-    colour = COLOURS[level][2]
-    size = "26" if len(marks) < 2 else "20"
-    return "".join(
-        f'<text class="wheel__mark" x="{centre * math.sin(middle + offset):.2f}" '
-        f'y="{-centre * math.cos(middle + offset):.2f}" text-anchor="middle" '
-        f'dominant-baseline="central" font-size="{size}" font-weight="700" '
-        f'fill="{colour}">{escape(mark.symbol)}</text>'
+@dataclass(frozen=True)
+class _DrawnMark:
+    x: str
+    y: str
+    symbol: str
+
+
+@dataclass(frozen=True)
+class _DrawnField:
+    """One level's field of one tooth, with the crosses (or the talk's letters) in it."""
+
+    level: str
+    title: str  # "Faglighed: fokusområde"
+    path: str
+    fill: str
+    marked: bool
+    mark_colour: str
+    mark_size: str
+    marks: tuple[_DrawnMark, ...]
+
+
+def _drawn_marks(marks: list[ToothMark], middle: float, level: str) -> tuple[_DrawnMark, ...]:
+    centre = sum(RADII[Level(level)]) / 2
+    return tuple(
+        _DrawnMark(
+            x=f"{centre * math.sin(middle + offset):.2f}",
+            y=f"{-centre * math.cos(middle + offset):.2f}",
+            symbol=mark.symbol,
+        )
         for mark, offset in zip(marks, _offsets(len(marks), centre), strict=True)
     )
 
 
-def _tooth_svg(tooth: Tooth, shape: _Shape, action_url: str | None) -> str:
-    label = escape(tooth.label)
-    if tooth.empty:
-        parts = [
-            '<g class="wheel__tooth wheel__tooth--empty">\n'
-            f'<path class="wheel__rim" d="{shape.rim}" fill="#ffffff" stroke="#5d8a99" '
-            'stroke-dasharray="5 4"/>\n'
-        ]
-    else:
-        parts = [
-            f'<g class="wheel__tooth">\n<path class="wheel__rim" d="{shape.rim}" fill="#1f4e5f"/>\n'
-        ]
+@functools.lru_cache(maxsize=4096)
+def _tooth_markup(
+    tooth: Tooth, shape: _Shape, action_url: str | None, language: str | None
+) -> SafeString:
+    """One tooth drawn by ``competencies/wheel.svg#tooth``, kept for the next wheel.
+
+    A pure function of its arguments, so kept by them: marking one competence redraws a
+    wheel whose other teeth are as they were, and every review of a catalogue shares
+    its unmarked teeth. ``language``: the fields' titles name the levels.
+    """
+    fields = []
     for level, path in shape.fields:
         marks = [mark for mark in tooth.marks if mark.level == level]
-        empty_fill, marked_fill = COLOURS[level][:2]
-        clickable = (
-            f' hx-post="{escape(action_url)}" hx-vals=\'{{"key": "{escape(tooth.key)}", '
-            f'"level": "{level}"}}\' hx-target="closest .wheel-panel" hx-swap="outerHTML"'
-            if action_url and not tooth.empty
-            else ""
-        )
-        parts.append(
-            f'<path class="wheel__field wheel__field--{level}{" is-marked" if marks else ""}" '
-            f'd="{path}" fill="{marked_fill if marks else empty_fill}" stroke="#ffffff" '
-            f'stroke-width="2"{clickable}><title>{label}: {escape(Level(level).label)}</title>'
-            f"</path>\n{_marks_svg(marks, shape.middle, level)}\n"
+        empty_fill, marked_fill, mark_colour = COLOURS[Level(level)]
+        fields.append(
+            _DrawnField(
+                level=level,
+                title=f"{tooth.label}: {Level(level).label}",
+                path=path,
+                fill=marked_fill if marks else empty_fill,
+                marked=bool(marks),
+                mark_colour=mark_colour,
+                mark_size="26" if len(marks) < 2 else "20",
+                marks=_drawn_marks(marks, shape.middle, level),
+            )
         )
     shifts = ["-0.2em" if len(shape.lines) > 1 else "0.35em"] + ["1.1em"] * (len(shape.lines) - 1)
-    lines = "".join(
-        f'<tspan x="0" dy="{shift}">{escape(line)}</tspan>'
-        for line, shift in zip(shape.lines, shifts, strict=False)
+    return render_to_string(
+        "competencies/wheel.svg#tooth",
+        {
+            "tooth": tooth,
+            "shape": shape,
+            "fields": fields,
+            "lines": list(zip(shape.lines, shifts, strict=False)),
+            "action_url": action_url if not tooth.empty else None,
+        },
     )
-    position = shape.label
-    parts.append(
-        f'<text class="wheel__label" transform="translate({position["x"]} {position["y"]}) '
-        f'rotate({position["rotate"]})" text-anchor="middle" font-size="{shape.font_size}" '
-        f'font-weight="700" fill="#ffffff">{lines}</text>\n</g>'
-    )
-    return "".join(parts)
 
 
 def render_wheel(
     teeth: list[Tooth], *, title: str, title_id: str = "wheel-title", action_url: str | None = None
-) -> str:
-    """The wheel's SVG markup; with ``action_url``, clicking a field marks it (htmx).
-
-    Written here rather than by a template: it is drawn on every mark, and the template
-    engine took most of that request's time. What the marks do not change, the teeth's
-    outlines, is computed once per catalogue (``_shapes``).
+) -> SafeString:
+    """The wheel's SVG markup (``competencies/wheel.svg``); with ``action_url``, clicking a
+    field marks it (htmx). The teeth's outlines are computed once per catalogue (``_shapes``).
     """
     half = SIZE // 2
     shapes = _shapes(tuple((tooth.label, tooth.empty) for tooth in teeth))
-    title_id = escape(title_id)
-    return mark_safe(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="wheel" '
-        f'viewBox="{-half} {-half} {SIZE} {SIZE}" font-family="DejaVu Sans, Verdana, sans-serif" '
-        f'role="img" aria-labelledby="{title_id}"><title id="{title_id}">{escape(title)}</title>\n'
-        f'<circle class="wheel__hub" r="{HUB}" fill="#1f4e5f"/>\n'
-        + "".join(
-            _tooth_svg(tooth, shape, action_url) for tooth, shape in zip(teeth, shapes, strict=True)
-        )
-        + "\n</svg>\n"
+    language = get_language()
+    return render_to_string(
+        "competencies/wheel.svg",
+        {
+            "view_box": f"{-half} {-half} {SIZE} {SIZE}",
+            "hub": HUB,
+            "title": title,
+            "title_id": title_id,
+            "teeth": [
+                _tooth_markup(tooth, shape, action_url, language)
+                for tooth, shape in zip(teeth, shapes, strict=True)
+            ],
+        },
     )
 
 
-def wheel_summary(rows) -> str:
+class MarkedRow(Protocol):
+    """A tooth as a list shows it (reviews.preparation.WheelRow)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def level(self) -> str: ...
+
+
+def wheel_summary(rows: Iterable[MarkedRow]) -> str:
     """The wheel's marks in words, as its text alternative: "Faglighed: fokusområde; …"."""
     marked = [f"{row.name}: {Level(row.level).label}" for row in rows if row.name and row.level]
     return "; ".join(marked) if marked else str(_("nothing marked yet"))

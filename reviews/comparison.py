@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import pgettext
 
 from competencies.models import Competence
-from competencies.wheel import Level, Tooth
-from competencies.wheel import Mark as WheelMark
+from competencies.wheel import Level, Tooth, ToothMark
 from reviews.models import Mark, Review
 from reviews.preparation import PreparationSheet, sheet_for
 
@@ -91,11 +90,11 @@ def shared_wheel_teeth(rows: list[ComparedRow]) -> list[Tooth]:
         Tooth(
             key=row.key,
             label=row.name,
-            marks=[
-                WheelMark(row.level_of(party), letters[party], party)
+            marks=tuple(
+                ToothMark(row.level_of(party), letters[party], party)
                 for party in ("employee", "manager")
                 if row.level_of(party)
-            ],
+            ),
         )
         for row in in_wheel_order
     ]

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from common.posted import whole_number
 from competencies import cache
 from competencies.models import Competence, Question, Theme
-from competencies.wheel import Level, Tooth
-from competencies.wheel import Mark as WheelMark
+from competencies.wheel import Level, Tooth, ToothMark
 from reviews.access import ReviewAccess, preparations_of_record, preparing_parties
 from reviews.models import Answer, LockedError, Mark, Preparation, Review, State
 from reviews.refusals import refused
@@ -78,7 +77,7 @@ class PreparationSheet:
             Tooth(
                 key=row.key,
                 label=row.name,
-                marks=[WheelMark(row.level, symbol, party)] if row.level else [],
+                marks=(ToothMark(row.level, symbol, party),) if row.level else (),
                 empty=row.slot is not None and not row.name,
             )
             for row in self.rows

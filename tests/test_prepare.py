@@ -312,3 +312,27 @@ def test_a_concluded_review_refuses_preparation_writes_with_a_message(anne, revi
     assert response.status_code == 403
     assert "Denne forberedelse kan ikke længere ændres." in response.content.decode()
     assert not Answer.objects.exists()
+
+
+def test_a_kept_field_shows_what_is_stored_now(anne, review):
+    """The page keeps its fields' markup by what they show (kept_partial): a text saved
+    since the last view is shown, never the markup kept from before."""
+    field = f"answer-{first_question(review).pk}"
+    save_text(anne, review, field, "Det første", version=0)
+    assert "Det første" in anne.get(url("prepare", review)).content.decode()
+    save_text(anne, review, field, "Det andet", version=1)
+    page = anne.get(url("prepare", review)).content.decode()
+    assert "Det andet" in page and "Det første" not in page
+
+
+def test_a_kept_field_is_never_another_reviews(client, review, employee, colleague):
+    """Two people answering the same question alike still get their own review's field:
+    it saves to their own review (the save address is part of what keeps it)."""
+    other = Review.objects.get(round=review.round, employee=colleague)
+    field = f"answer-{first_question(review).pk}"
+    for person, their_review in ((employee, review), (colleague, other)):
+        client.force_login(person.user)
+        save_text(client, their_review, field, "Samme svar", version=0)
+        page = client.get(url("prepare", their_review)).content.decode()
+        assert url("prepare_text", their_review) in page
+        assert str((review if their_review == other else other).public_id) not in page

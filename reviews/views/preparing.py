@@ -23,6 +23,7 @@ from reviews.forms import FormError, LevelForm, PreparationForm, PreparationText
 from reviews.models import Answer, EditConflictError, Mark, Review
 from reviews.preparation import PreparationSheet
 from reviews.refusals import forbidden
+from reviews.views import fields
 from trail import recording
 from trail.models import Action
 
@@ -30,9 +31,10 @@ from trail.models import Action
 def _editing(review: Review, review_access: ReviewAccess) -> dict[str, Any]:
     """Whether the fields are editable, and where they save: reversed once, not per field."""
     if not review_access.can_prepare:
-        return {"editable": False}
+        return {"editable": False, "level_choices": fields.level_choices()}
     return {
         "editable": True,
+        "level_choices": fields.level_choices(),
         "text_url": reverse("prepare_text", args=[review.public_id]),
         "level_url": reverse("prepare_level", args=[review.public_id]),
     }
@@ -56,7 +58,12 @@ def previous_agreements(review: Review, review_access: ReviewAccess) -> progress
     return previous
 
 
-def _page_context(review: Review, review_access: ReviewAccess) -> dict[str, Any]:
+def _page_context(
+    review: Review,
+    review_access: ReviewAccess,
+    conflicts: dict[str, EditConflictError] | None = None,
+    errors: list[str] | None = None,
+) -> dict[str, Any]:
     own = preparation.sheet_for(review, review_access.own_preparation)
     theirs = preparation.other_preparation_shown(review_access)
     shows = Action.READ_BOTH_PREPARATIONS if theirs else Action.OPENED_PREPARATION
@@ -66,6 +73,10 @@ def _page_context(review: Review, review_access: ReviewAccess) -> dict[str, Any]
         "review": review,
         "access": review_access,
         "sheet": own,
+        "question_fields": fields.question_fields(own, conflicts or {}),
+        "row_fields": fields.row_fields(own, conflicts or {}),
+        "conflicts": conflicts,
+        "errors": errors,
         "other": preparation.sheet_for(review, theirs) if theirs else None,
         "wheel": _wheel(own, editing),
         "previous": previous_agreements(review, review_access),
@@ -113,7 +124,7 @@ def prepare(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(request, _("Your preparation is saved."))
             return redirect("prepare", public_id=public_id)
         review_access = access_to(request.user, review)
-    context = _page_context(review, review_access) | {"conflicts": conflicts, "errors": errors}
+    context = _page_context(review, review_access, conflicts, errors)
     return render(request, "reviews/prepare.html", context)
 
 
@@ -147,12 +158,10 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         return HttpResponse(" ".join(error.messages), status=400)
     counter = "text_version" if name.startswith("answer-") else f"{name.partition('-')[0]}_version"
     context = _editing(review, review_access) | {
-        "name": name,
-        "version": getattr(saved, counter),
+        "field": fields.text_field(name, value, getattr(saved, counter)),
         "saved": True,
         "replace_input": take_saved,  # the field shows the chosen text
         "readers": take_saved,  # ... still described by who reads it, said beside it
-        "value": value,
         "review": review,
         "access": review_access,
     }
@@ -184,6 +193,7 @@ def prepare_level(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         "access": review_access,
         "wheel": _wheel(sheet, editing),
         "row": row,
+        "legend": fields.level_legend(row),
     }
     return render(request, "reviews/prepare.html#level_change", context)
 

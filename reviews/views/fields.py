@@ -1,0 +1,124 @@
+"""The preparation's texts and levels as its page lays them out.
+
+What each field shows is worked out here — its name, text, version, size and any
+conflict — so that ``reviews/prepare.html``'s partials (``text_field``, ``text_input``,
+``levels``) only lay it out, with the template engine's escaping.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Field
+from django.utils.translation import gettext as _
+
+from competencies.models import Theme
+from competencies.wheel import Level
+from reviews.models import Answer, EditConflictError, Mark
+from reviews.preparation import PreparationSheet, WheelRow
+
+# The texts by the first part of their name (forms.TEXT_NAME): the model field that
+# stores each (its length limit) and the text area's height; None: a single line.
+SHAPES: dict[str, tuple[Field, int | None]] = {
+    "answer": (Answer._meta.get_field("text"), 3),
+    "note": (Mark._meta.get_field("note"), 2),
+    "name": (Mark._meta.get_field("name"), None),
+}
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One text that saves itself as one types: "answer-12", "note-c3", "name-s1"."""
+
+    name: str
+    value: str
+    version: int
+    label: str
+    rows: int | None
+    max_length: int | None
+    conflict: EditConflictError | None = None
+
+
+def text_field(
+    name: str,
+    value: str | None,
+    version: int | None,
+    label: str = "",
+    conflicts: dict[str, EditConflictError] | None = None,
+) -> TextField:
+    """A text as stored, or after a conflict what was typed, based on the stored version
+    (the stored text is shown beside it: ``reviews/partials/conflict.html``)."""
+    conflict = (conflicts or {}).get(name)
+    if conflict:
+        value, version = conflict.mine, conflict.current_version
+    model_field, rows = SHAPES[name.partition("-")[0]]
+    return TextField(name, value or "", version or 0, label, rows, model_field.max_length, conflict)
+
+
+@dataclass(frozen=True)
+class RowFields:
+    """A tooth of the wheel with its texts: an own competence's name, and a note."""
+
+    row: WheelRow
+    name: TextField | None
+    note: TextField
+    legend: str  # of its level's radio buttons
+
+
+def question_fields(
+    sheet: PreparationSheet, conflicts: dict[str, EditConflictError]
+) -> list[tuple[Theme, list[TextField]]]:
+    return [
+        (
+            theme,
+            [
+                text_field(
+                    f"answer-{question.pk}",
+                    answer.text if answer else "",
+                    answer.text_version if answer else 0,
+                    question.text,
+                    conflicts,
+                )
+                for question, answer in questions
+            ],
+        )
+        for theme, questions in sheet.themes
+    ]
+
+
+def row_fields(sheet: PreparationSheet, conflicts: dict[str, EditConflictError]) -> list[RowFields]:
+    note_label = _("Note (optional)")
+    return [
+        RowFields(
+            row,
+            name=text_field(
+                f"name-{row.key}",
+                row.name,
+                row.mark.name_version if row.mark else 0,
+                _("Your own competence %(number)s") % {"number": row.slot},
+                conflicts,
+            )
+            if row.slot
+            else None,
+            note=text_field(
+                f"note-{row.key}",
+                row.mark.note if row.mark else "",
+                row.mark.note_version if row.mark else 0,
+                note_label,
+                conflicts,
+            ),
+            legend=level_legend(row),
+        )
+        for row in sheet.rows
+    ]
+
+
+def level_legend(row: WheelRow) -> str:
+    return _("Level of %(name)s") % {"name": row.name or _("Your own competence")}
+
+
+def level_choices() -> tuple[tuple[str, str, str], ...]:
+    """A tooth's radio buttons, (value, its name in ids and classes, label): the three
+    levels and "not marked". Translated once for the page, not once per tooth."""
+    return (
+        *((value, value, str(label)) for value, label in Level.choices),
+        ("", "none", _("not marked")),
+    )
