@@ -43,11 +43,11 @@ def main() -> None:
     from django.urls import reverse
 
     import mus.wsgi  # noqa: F401 - a server process's start, its frozen objects included
-    from competencies.wheel import _tooth_markup as tooth_markup
+    from competencies.wheel import tooth_markup
     from hr.management.commands import export_round
     from organisation.models import Person, User
     from reviews.models import Review, Round, State
-    from reviews.templatetags.reviews import _kept as kept_partials
+    from reviews.templatetags.reviews import rendered_partial
 
     current = Round.objects.get(status=Round.Status.OPEN)
     preparing = (
@@ -94,8 +94,8 @@ def main() -> None:
 
     def first_view():
         # As a process shows the page the first time: none of its fields or teeth kept yet
-        # (reviews.templatetags.reviews.kept_partial, competencies.wheel._tooth_markup).
-        kept_partials.cache_clear()
+        # (reviews.templatetags.reviews.kept_partial, competencies.wheel.tooth_markup).
+        rendered_partial.cache_clear()
         tooth_markup.cache_clear()
         return employee_client.get(prepare_url)
 

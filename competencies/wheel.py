@@ -191,7 +191,7 @@ def _drawn_marks(marks: list[ToothMark], middle: float, level: str) -> tuple[_Dr
 
 
 @functools.lru_cache(maxsize=4096)
-def _tooth_markup(
+def tooth_markup(
     tooth: Tooth, shape: _Shape, action_url: str | None, language: str | None
 ) -> SafeString:
     """One tooth drawn by ``competencies/wheel.svg#tooth``, kept for the next wheel.
@@ -246,7 +246,7 @@ def render_wheel(
             "title": title,
             "title_id": title_id,
             "teeth": [
-                _tooth_markup(tooth, shape, action_url, language)
+                tooth_markup(tooth, shape, action_url, language)
                 for tooth, shape in zip(teeth, shapes, strict=True)
             ],
         },

@@ -27,5 +27,5 @@ def test_the_bench_seeds_and_measures_a_small_database(tmp_path):
         check=True,
     )
     measured = {result["key"]: result for result in json.loads(out.read_text())["results"]}
-    assert {"bare", "prepare", "mark", "talk", "pdf"} <= measured.keys()
+    assert {"bare", "prepare", "prepare_first", "mark", "talk", "pdf"} <= measured.keys()
     assert measured["export_round"]["pdfs"] == 2

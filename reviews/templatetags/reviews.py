@@ -37,11 +37,11 @@ def kept_partial(context: Context, name: str, **inputs: Hashable) -> SafeString:
     if context.template is None:
         raise ValueError("kept_partial renders a partial of the template it stands in")
     template = context.template.origin.template_name
-    return _kept(template, name, tuple(inputs.items()), get_language())
+    return rendered_partial(template, name, tuple(inputs.items()), get_language())
 
 
 @functools.lru_cache(maxsize=4096)
-def _kept(
+def rendered_partial(
     template: str, name: str, inputs: tuple[tuple[str, Hashable], ...], language: str | None
 ) -> SafeString:
     return render_to_string(f"{template}#{name}", dict(inputs))
