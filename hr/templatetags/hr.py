@@ -1,10 +1,10 @@
 """Figures as HR's reports show them: shares, counts, and a hidden figure saying why."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
 
 from hr.insight.reports import Column, Hidden, ReportRow
 
@@ -26,20 +26,22 @@ def grouped(number: int) -> str:
     return formats.number_format(number, force_grouping=True)
 
 
-def figure(column: Column, value: Any) -> str:
-    """One figure of a report as the page shows it; a hidden one says why it is hidden."""
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    hidden: bool = False  # a group too small to show: the text says why
+
+
+def figure(column: Column, value: Any) -> Figure:
+    """One figure of a report as the page shows it."""
     if isinstance(value, Hidden):  # HIDDEN, the one there is
-        return format_html('<span class="figure--hidden">{}</span>', value)
+        return Figure(str(value), hidden=True)
     if column.kind == "share":
-        return percent(value)
-    return grouped(value) if isinstance(value, int) else value
+        return Figure(percent(value))
+    return Figure(grouped(value) if isinstance(value, int) else str(value))
 
 
-@register.simple_tag
-def figure_cells(row: ReportRow, columns: list[Column]) -> str:
-    """A report row's figures as table cells: one tag per row, as a big tree has many rows."""
-    return format_html_join(
-        "",
-        '<td class="num">{}</td>',
-        ((figure(c, v),) for c, v in zip(columns, row.cells, strict=True)),
-    )
+@register.filter
+def figures(row: ReportRow, columns: list[Column]) -> list[Figure]:
+    """A report row's figures, one per column (templates/hr/partials/tree_table.html)."""
+    return [figure(c, v) for c, v in zip(columns, row.cells, strict=True)]
