@@ -26,6 +26,16 @@ from weasyprint.urls import URLFetcher
 STYLESHEET = "css/pdf.css"
 OFFLINE_PROTOCOLS = ("data", "file")
 
+# Every PDF is tagged for screen readers (PDF/UA-1: its structure, reading order, language
+# and title). A copy for the personnel file is also archival (PDF/A-3u, fonts embedded)
+# and, as WeasyPrint names one variant only, says in its XMP that it is PDF/UA-1 as well.
+ACCESSIBLE = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+ARCHIVAL = {
+    "pdf_variant": "pdf/a-3u",
+    "pdf_tags": True,
+    "xmp_metadata": [str(Path(__file__).with_name("pdfua_identification.xml"))],
+}
+
 # WeasyPrint reports each step of every layout at INFO, which would flood the server log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -57,14 +67,18 @@ def page_numbers_content() -> str:
     return " ".join(parts)
 
 
-def render_pdf(request: HttpRequest | None, template_name: str, context: dict) -> bytes:
-    """The template rendered as HTML, then laid out as a PDF with the shared stylesheet.
+def render_pdf(
+    request: HttpRequest | None, template_name: str, context: dict, archival: bool = False
+) -> bytes:
+    """The template rendered as HTML, then laid out as a PDF with the shared stylesheet;
+    ``archival``: a copy for the personnel file (PDF/A-3u).
 
     Without a request (a management command) the template gets no request context and
     relative links have no base; the PDFs link to nothing, so nothing is lost.
     """
     html = render_to_string(template_name, context, request=request)
-    return html_to_pdf(html, base_url=request.build_absolute_uri("/") if request else None)
+    base_url = request.build_absolute_uri("/") if request else None
+    return html_to_pdf(html, base_url=base_url, archival=archival)
 
 
 # Per thread: WeasyPrint's objects are not known to be safe to share between threads.
@@ -113,12 +127,19 @@ def stylesheets() -> list[weasyprint.CSS]:
 
 
 def html_to_pdf(
-    html: str, base_url: str | None = None, parsed: list[weasyprint.CSS] | None = None
+    html: str,
+    base_url: str | None = None,
+    parsed: list[weasyprint.CSS] | None = None,
+    archival: bool = False,
 ) -> bytes:
     """Lay out HTML already rendered: the slow part, which may run in another process."""
     content: bytes = weasyprint.HTML(
         string=html, base_url=base_url, url_fetcher=_fetcher()
-    ).write_pdf(stylesheets=parsed or stylesheets(), font_config=_fonts())
+    ).write_pdf(
+        stylesheets=parsed or stylesheets(),
+        font_config=_fonts(),
+        **(ARCHIVAL if archival else ACCESSIBLE),
+    )
     if gc.get_freeze_count():
         # A layout leaves tens of thousands of objects in cycles. In a server process that
         # froze what it loaded at start (mus.wsgi), collecting them now takes a few
@@ -129,7 +150,8 @@ def html_to_pdf(
 
 
 def write_pdfs(documents: Iterable[tuple[str, str]], language: str) -> int:
-    """Lay out each (HTML, path) and write it there; the count written.
+    """Lay out each (HTML, path) and write it there, archival (for the personnel file);
+    the count written.
 
     Meant for worker processes: it reads no database, so a worker needs only Django's
     settings (for the stylesheet and the translations), never a connection of its own.
@@ -138,7 +160,7 @@ def write_pdfs(documents: Iterable[tuple[str, str]], language: str) -> int:
     with translation.override(language):
         parsed = stylesheets()
         for html, path in documents:
-            Path(path).write_bytes(html_to_pdf(html, parsed=parsed))
+            Path(path).write_bytes(html_to_pdf(html, parsed=parsed, archival=True))
             written += 1
     return written
 

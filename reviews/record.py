@@ -132,7 +132,9 @@ def record_context(review: Review, review_access: ReviewAccess) -> dict:
 def review_pdf(
     review: Review, review_access: ReviewAccess, request: HttpRequest | None = None
 ) -> bytes:
-    return render_pdf(request, TEMPLATE, record_context(review, review_access))
+    # HR's copy is the one for the personnel file: archival.
+    archival = not review_access.is_party
+    return render_pdf(request, TEMPLATE, record_context(review, review_access), archival)
 
 
 def review_html(review: Review, review_access: ReviewAccess) -> str:
