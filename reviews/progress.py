@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from common.collation import Localised
@@ -59,12 +59,10 @@ def with_sharing(reviews: QuerySet[Review]) -> QuerySet[Review]:
 
 
 def reviews_as_employee(person: Person) -> list[Review]:
-    """The employee's reviews, newest first, with their goals (the dashboard follows the
-    agreed ones up through the year)."""
+    """The employee's reviews, newest first."""
     return list(
         with_sharing(Review.objects.filter(employee=person))
         .select_related("round", "manager__user")
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.all()))
         .order_by("-round__talks_start")
     )
 
@@ -87,7 +85,7 @@ class FollowedGoal:
 
 
 def goals_to_follow(review: Review, today: datetime.date | None = None) -> list[FollowedGoal]:
-    """The agreed goals of a review whose talk is held, from its prefetched goals."""
+    """The agreed goals of a review whose talk is held (one query, only then)."""
     if review.state not in HELD:
         return []
     today = today or timezone.localdate()
