@@ -485,7 +485,10 @@ class Review(VersionedText):
         )
         return {
             party
-            for party, author in ((Party.EMPLOYEE, self.employee_id), (Party.MANAGER, self.manager_of_record_id))
+            for party, author in (
+                (Party.EMPLOYEE, self.employee_id),
+                (Party.MANAGER, self.manager_of_record_id),
+            )
             if author in authors
         }
 

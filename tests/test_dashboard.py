@@ -111,8 +111,10 @@ def _share(review, person):
     Preparation.objects.update_or_create(
         review=review,
         author=person,
-        defaults={"party": "employee" if person == review.employee else "manager",
-                  "shared_at": timezone.now()},
+        defaults={
+            "party": "employee" if person == review.employee else "manager",
+            "shared_at": timezone.now(),
+        },
     )
     if review.state == State.INVITED:
         review.state = State.PREPARING
@@ -164,8 +166,16 @@ def test_after_the_talk_the_dashboard_follows_the_agreed_goals(client, review, e
     review.save()
     today = timezone.localdate()
     agreed = {"wording": 1, "accepted_by_employee": 1, "accepted_by_manager": 1}
-    Goal.objects.create(review=review, title="Lære Python", due=today - datetime.timedelta(days=3), **agreed)
-    Goal.objects.create(review=review, title="Mentorordning", due=today + datetime.timedelta(days=30), status=Goal.Status.UNDER_WAY, **agreed)
+    Goal.objects.create(
+        review=review, title="Lære Python", due=today - datetime.timedelta(days=3), **agreed
+    )
+    Goal.objects.create(
+        review=review,
+        title="Mentorordning",
+        due=today + datetime.timedelta(days=30),
+        status=Goal.Status.UNDER_WAY,
+        **agreed,
+    )
     Goal.objects.create(review=review, title="Uaftalt mål", wording=2, accepted_by_employee=1)
     client.force_login(employee.user)
     page = client.get(reverse("dashboard")).content.decode()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from common import names
 from common.views import run_write
 from competencies.wheel import render_wheel, wheel_summary
 from organisation.http import AuthenticatedHttpRequest
@@ -40,12 +41,17 @@ def _editing(review: Review, review_access: ReviewAccess) -> dict[str, Any]:
     }
 
 
-def _wheel(sheet: PreparationSheet, editing: dict[str, Any]) -> str:
-    return render_wheel(
-        sheet.teeth(),
-        title=_("Your competence wheel: %(marks)s") % {"marks": wheel_summary(sheet.rows)},
-        action_url=editing.get("level_url"),
-    )
+def _wheel(sheet: PreparationSheet, editing: dict[str, Any], review_access: ReviewAccess) -> str:
+    marks = wheel_summary(sheet.rows)
+    if review_access.is_employee:
+        title = _("Your competence wheel: %(marks)s") % {"marks": marks}
+    else:  # the manager's wheel is their view of the employee
+        whose = names.possessive(review_access.review.employee.first_name)
+        title = _("Your view of %(whose)s competences: %(marks)s") % {
+            "whose": whose,
+            "marks": marks,
+        }
+    return render_wheel(sheet.teeth(), title=title, action_url=editing.get("level_url"))
 
 
 def previous_agreements(review: Review, review_access: ReviewAccess) -> progress.Agreements | None:
@@ -78,7 +84,7 @@ def _page_context(
         "conflicts": conflicts,
         "errors": errors,
         "other": preparation.sheet_for(review, theirs) if theirs else None,
-        "wheel": _wheel(own, editing),
+        "wheel": _wheel(own, editing, review_access),
         "previous": previous_agreements(review, review_access),
         "readers": review_access.readers("preparation"),
     }
@@ -191,7 +197,7 @@ def prepare_level(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     context = editing | {
         "review": review,
         "access": review_access,
-        "wheel": _wheel(sheet, editing),
+        "wheel": _wheel(sheet, editing, review_access),
         "row": row,
         "legend": fields.level_legend(row),
     }
