@@ -76,7 +76,8 @@ class PreparationSheet:
         return [
             Tooth(
                 key=row.key,
-                label=row.name,
+                # An unnamed slot's label is not drawn; its fields' titles name the slot.
+                label=row.name or _("Your own competence %(number)s") % {"number": row.slot},
                 marks=(ToothMark(row.level, symbol, party),) if row.level else (),
                 empty=row.slot is not None and not row.name,
             )

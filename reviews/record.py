@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from common.fields import own_field
 from common.pdf import render_pdf
 from competencies.views import DANISH_LETTERS
-from competencies.wheel import COLOURS, Level, render_wheel
+from competencies.wheel import render_wheel
 from reviews import comparison, preparation
 from reviews.access import ReviewAccess
 from reviews.models import Party, Reflection, Review
@@ -47,19 +47,6 @@ class ReflectionRecord:
     longer_term: str
 
 
-def _legend() -> list[dict]:
-    """The three fields of a tooth, from the rim inward, in their marked colours."""
-    places = {
-        Level.STRONG: _("outer field"),
-        Level.FINE: _("middle field"),
-        Level.FOCUS: _("inner field"),
-    }
-    return [
-        {"label": level.label, "place": places[level], "fill": COLOURS[level][1]}
-        for level in (Level.STRONG, Level.FINE, Level.FOCUS)
-    ]
-
-
 def _comparison(review: Review, review_access: ReviewAccess) -> dict:
     """The shared wheel and the table, as on the talk page: where the views differ most first."""
     rows = comparison.rows_for(review, review_access.preparations)
@@ -67,7 +54,6 @@ def _comparison(review: Review, review_access: ReviewAccess) -> dict:
         "rows": rows,
         "any_marks": any(row.employee or row.manager for row in rows),
         "letters": comparison.symbols(),
-        "legend": _legend(),
         "wheel": render_wheel(
             comparison.shared_wheel_teeth(rows),
             title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},

@@ -88,3 +88,82 @@ def test_the_booklets_next_page_is_not_on_the_web_page(client, review, employee)
     page = page_of(client, employee.user, "prepare", review)
     assert "kompetencehjulet kan være nyttige" in page
     assert "(næste side)" not in page
+
+
+# Point 5: the wheel explains itself.
+
+
+def test_the_preparation_page_has_a_legend_for_the_three_rings(client, review, employee):
+    page = page_of(client, employee.user, "prepare", review)
+    legend = page.split('class="wheel-legend"')[1].split("</div>")[0]
+    assert "<strong>stærk kompetence</strong> – yderste ring" in legend
+    assert "<strong>udmærket kompetence</strong> – midterste ring" in legend
+    assert "<strong>fokusområde</strong> – inderste ring" in legend
+    assert "et kryds markerer det valgte felt" in legend
+    assert "Stiplet felt" in legend  # the catalogue has slots of one's own
+
+
+def test_the_guide_carries_the_same_legend(client, employee, kl_catalogue, tmp_path):
+    from tests.pdf import Pdf
+
+    client.force_login(employee.user)
+    response = client.get(reverse("catalogue_guide_pdf", args=[kl_catalogue.pk]))
+    text = Pdf(tmp_path / "guide.pdf", response.content).lines()
+    for line in ("stærk kompetence – yderste ring", "fokusområde – inderste ring"):
+        assert line in text
+
+
+def test_the_wheels_labels_are_large_enough_for_a_phone(client, review, employee):
+    import re
+
+    page = page_of(client, employee.user, "prepare", review)
+    sizes = [
+        float(size) for size in re.findall(r'class="wheel__label"[^>]*font-size="([\d.]+)"', page)
+    ]
+    assert len(sizes) == 10  # 8 competences and 2 slots of one's own
+    # The wheel is ~360 px wide on a 390 px phone (580 units): 16 units is about 10 px.
+    assert min(sizes) >= 16, sizes
+    assert "Kommu-</tspan>" in page  # a long name is broken where Danish hyphenates it
+
+
+def test_an_own_competence_stands_on_the_wheel_as_soon_as_it_is_typed(client, review, employee):
+    client.force_login(employee.user)
+    response = client.post(
+        url("prepare_text", review),
+        {"field": "name-s1", "name-s1": "Coaching", "name-s1-version": 0},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    oob = response.content.decode().split('id="wheel-panel" hx-swap-oob="true"')[1]
+    assert ">Coaching</tspan>" in oob
+
+
+def test_a_note_saved_redraws_no_wheel(client, review, employee):
+    client.force_login(employee.user)
+    key = f"c{review.round.catalogue.competences.first().pk}"
+    response = client.post(
+        url("prepare_text", review),
+        {"field": f"note-{key}", f"note-{key}": "God", f"note-{key}-version": 0},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "wheel-panel" not in response.content.decode()
+
+
+def test_every_field_and_group_has_its_own_accessible_name(client, review, employee):
+    import re
+
+    page = page_of(client, employee.user, "prepare", review)
+    legends = re.findall(r'<legend class="visually-hidden">([^<]+)</legend>', page)
+    assert "Niveau for Din egen kompetence 1" in legends
+    assert "Niveau for Din egen kompetence 2" in legends
+    assert len(legends) == len(set(legends)) == 10
+    labels = [
+        re.sub(r"<[^>]+>", "", label)
+        for label in re.findall(r'<label for="id-(?:note|name)-[^"]+">(.+?)</label>', page)
+    ]
+    assert len(labels) == len(set(labels)) == 12, labels  # 10 notes, 2 names
+    titles = re.findall(
+        r"<title>([^<]+)</title>", page.split('class="wheel"')[1].split("</svg>")[0]
+    )
+    assert len(titles) == len(set(titles)) == 30
+    assert "Din egen kompetence 2: fokusområde" in titles

@@ -163,7 +163,8 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     counter = "text_version" if name.startswith("answer-") else f"{name.partition('-')[0]}_version"
-    context = _editing(review, review_access) | {
+    editing = _editing(review, review_access)
+    context = editing | {
         "field": fields.text_field(name, value, getattr(saved, counter)),
         "saved": True,
         "replace_input": take_saved,  # the field shows the chosen text
@@ -171,6 +172,11 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         "review": review,
         "access": review_access,
     }
+    if name.startswith("name-"):  # an own competence's name stands on the wheel at once
+        own = review_access.own_preparation  # its marks read anew: the name was just saved
+        marks = list(Mark.objects.filter(preparation=own))
+        sheet = preparation.sheet_for(review, own, whole=False, marks=marks)
+        context["wheel"] = _wheel(sheet, editing, review_access)
     return render(request, "reviews/prepare.html#state", context)
 
 

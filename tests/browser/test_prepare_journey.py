@@ -42,7 +42,7 @@ def test_employee_prepares_with_autosave_wheel_and_keyboard(page, live_server, r
     expect(page.locator(".wheel title").first).to_contain_text("Helhed: fokusområde")
     assert Mark.objects.get(competence=helhed).level == "focus"
 
-    page.get_by_label("Din egen kompetence 1").fill("Projektledelse")
+    page.get_by_label("Din egen kompetence 1", exact=True).fill("Projektledelse")
     expect(page.locator("#state-name-s1")).to_contain_text("Gemt")
     page.reload()
     expect(page.locator(".wheel title").first).to_contain_text("Kommuner: stærk kompetence")
