@@ -167,3 +167,89 @@ def test_every_field_and_group_has_its_own_accessible_name(client, review, emplo
     )
     assert len(titles) == len(set(titles)) == 30
     assert "Din egen kompetence 2: fokusområde" in titles
+
+
+# Point 7: sharing is a decision.
+
+
+def _prepared(review, employee):
+    """Anne has answered one question, marked two competences and noted one."""
+    from reviews.models import Answer, Preparation
+    from tests.conftest import make_mark
+
+    preparation = Preparation.objects.create(review=review, author=employee, party="employee")
+    question = review.round.question_set.themes.first().questions.first()
+    Answer.objects.create(preparation=preparation, question=question, text="Jeg har nået meget.")
+    make_mark(review, "employee", "Faglighed", "strong", note="Mit fag")
+    make_mark(review, "employee", "Politik", "focus")
+    review.state = State.PREPARING
+    review.save()
+    return preparation
+
+
+def test_sharing_asks_first_and_says_what_mette_will_see(client, review, employee):
+    _prepared(review, employee)
+    page = page_of(client, employee.user, "prepare", review)
+    confirm = url("prepare_share_confirm", review)
+    assert f'<form method="get" action="{confirm}"' in page  # the page's button asks first
+    page = page_of(client, employee.user, "prepare_share_confirm", review)
+    assert "Det ser Mette" in page
+    assert "dit svar på 1 af 11 spørgsmål" in page
+    assert "dine markeringer af 2 af 8 kompetencer på hjulet" in page
+    assert "din note til 1 kompetence" in page
+    assert "HR ser aldrig din forberedelse" in page
+    assert f'action="{url("prepare_share", review)}"' in page
+    review.refresh_from_db()
+    assert not review.preparations.get().is_shared  # asking shares nothing
+
+
+def test_mette_is_asked_about_anne(client, review, manager):
+    page = page_of(client, manager.user, "prepare_share_confirm", review)
+    assert "Det ser Anne" in page
+    assert "dine svar på 0 af 11 spørgsmål" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("colleague", 404),
+        ("outsider", 404),
+        ("other_manager", 404),
+        ("senior_manager", 404),
+        ("hr_user", 404),
+        ("superuser", 404),
+    ],
+)
+def test_no_one_else_is_asked(client, review, request, persona, status):
+    user = request.getfixturevalue(persona)
+    client.force_login(getattr(user, "user", user))
+    assert client.get(url("prepare_share_confirm", review)).status_code == status
+
+
+def test_asking_again_after_sharing_is_refused(client, review, employee):
+    from django.utils import timezone
+
+    _prepared(review, employee).__class__.objects.update(shared_at=timezone.now())
+    client.force_login(employee.user)
+    assert client.get(url("prepare_share_confirm", review)).status_code == 403
+
+
+def test_the_question_is_only_asked_not_posted(client, review, employee):
+    client.force_login(employee.user)
+    response = client.post(url("prepare_share_confirm", review))
+    assert response.status_code == 405
+    assert not review.preparations.exists()
+
+
+def test_after_sharing_the_page_shows_the_preparation_read_and_clean(client, review, employee):
+    _prepared(review, employee)
+    client.force_login(employee.user)
+    client.post(url("prepare_share", review))
+    page = page_of(client, employee.user, "prepare", review)
+    assert "Jeg har nået meget." in page
+    assert "<strong>Faglighed:</strong> stærk kompetence" in page
+    assert "Mit fag" in page
+    assert " disabled" not in page and " readonly" not in page
+    assert "<textarea" not in page
+    assert "klik på et felt i hjulet" not in page
+    assert "hx-post" not in page.split('id="wheel-panel"')[1].split("</svg>")[0]

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from common import names
@@ -208,6 +208,24 @@ def prepare_level(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         "legend": fields.level_legend(row),
     }
     return render(request, "reviews/prepare.html#level_change", context)
+
+
+@login_required
+@require_GET
+def prepare_share_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """Sharing asks first, and says exactly what the other will see (and that HR never will)."""
+    review, review_access = lookups.review_for_the_two(
+        request.user, public_id, shows=Action.OPENED_PREPARATION
+    )
+    if not review_access.can_prepare:
+        raise forbidden(review_access, _("This preparation can no longer change."))
+    context = {
+        "review": review,
+        "access": review_access,
+        "sheet": preparation.sheet_for(review, review_access.own_preparation),
+        "other": review_access.other_person,
+    }
+    return render(request, "reviews/prepare_share.html", context)
 
 
 @login_required
