@@ -253,3 +253,49 @@ def test_after_sharing_the_page_shows_the_preparation_read_and_clean(client, rev
     assert "<textarea" not in page
     assert "klik på et felt i hjulet" not in page
     assert "hx-post" not in page.split('id="wheel-panel"')[1].split("</svg>")[0]
+
+
+# Point 6: preparing on a phone.
+
+
+def test_the_parts_show_their_progress_and_can_be_jumped_to(client, review, employee):
+    _prepared(review, employee)
+    page = page_of(client, employee.user, "prepare", review)
+    nav = page.split('<nav class="prepare-nav"')[1].split("</nav>")[0]
+    assert 'href="#questions-heading"' in nav and 'href="#wheel-heading"' in nav
+    assert "1 af 11 spørgsmål besvaret" in nav
+    assert "2 af 10 kompetencer markeret" not in nav  # unnamed own slots are not counted
+    assert "2 af 8 kompetencer markeret" in nav
+    assert "tegn tilbage" in page  # the counter's words, for static/js/prepare.js
+    assert "js/prepare.js" in page
+
+
+def test_marking_and_answering_update_the_progress(client, review, employee):
+    client.force_login(employee.user)
+    key = f"c{review.round.catalogue.competences.first().pk}"
+    response = client.post(
+        url("prepare_level", review), {"key": key, "level": "fine"}, HTTP_HX_REQUEST="true"
+    )
+    assert (
+        '<span class="progress" id="progress-marks" hx-swap-oob="true">1 af 8 kompetencer markeret'
+        in response.content.decode()
+    )
+    question = review.round.question_set.themes.first().questions.first()
+    name = f"answer-{question.pk}"
+    response = client.post(
+        url("prepare_text", review),
+        {"field": name, name: "Svar", f"{name}-version": 0},
+        HTTP_HX_REQUEST="true",
+    )
+    assert (
+        '<span class="progress" id="progress-answers" hx-swap-oob="true">1 af 11 spørgsmål besvaret'
+        in response.content.decode()
+    )
+
+
+def test_a_shared_preparation_has_no_progress_to_make(client, review, employee):
+    from django.utils import timezone
+
+    _prepared(review, employee).__class__.objects.update(shared_at=timezone.now())
+    page = page_of(client, employee.user, "prepare", review)
+    assert "prepare-nav" not in page and "js/prepare.js" not in page

@@ -16,6 +16,7 @@ from django_htmx.http import reswap, retarget
 
 from common import names
 from common.views import run_write
+from competencies import cache
 from competencies.wheel import render_wheel, wheel_summary
 from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups, preparation, progress
@@ -86,6 +87,10 @@ def _page_context(
         "other": preparation.sheet_for(review, theirs) if theirs else None,
         "wheel": _wheel(own, editing, review_access),
         "previous": previous_agreements(review, review_access),
+        "answered": own.answered,
+        "questions": own.questions,
+        "marked": own.marked,
+        "competences": own.competences,
         "readers": review_access.readers("preparation"),
     }
 
@@ -172,6 +177,13 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         "review": review,
         "access": review_access,
     }
+    if name.startswith("answer-"):  # the questions' progress, beside the link to them
+        context |= {
+            "answered": Answer.objects.filter(preparation=saved.preparation_id)
+            .exclude(text="")
+            .count(),
+            "questions": sum(len(t.questions.all()) for t in cache.themes(review.round.question_set_id)),
+        }
     if name.startswith("name-"):  # an own competence's name stands on the wheel at once
         own = review_access.own_preparation  # its marks read anew: the name was just saved
         marks = list(Mark.objects.filter(preparation=own))
@@ -206,6 +218,8 @@ def prepare_level(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
         "wheel": _wheel(sheet, editing, review_access),
         "row": row,
         "legend": fields.level_legend(row),
+        "marked": sheet.marked,
+        "competences": sheet.competences,
     }
     return render(request, "reviews/prepare.html#level_change", context)
 
