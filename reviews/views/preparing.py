@@ -182,7 +182,9 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
             "answered": Answer.objects.filter(preparation=saved.preparation_id)
             .exclude(text="")
             .count(),
-            "questions": sum(len(t.questions.all()) for t in cache.themes(review.round.question_set_id)),
+            "questions": sum(
+                len(theme.questions.all()) for theme in cache.themes(review.round.question_set_id)
+            ),
         }
     if name.startswith("name-"):  # an own competence's name stands on the wheel at once
         own = review_access.own_preparation  # its marks read anew: the name was just saved
