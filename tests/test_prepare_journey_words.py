@@ -299,3 +299,20 @@ def test_a_shared_preparation_has_no_progress_to_make(client, review, employee):
     _prepared(review, employee).__class__.objects.update(shared_at=timezone.now())
     page = page_of(client, employee.user, "prepare", review)
     assert "prepare-nav" not in page and "js/prepare.js" not in page
+
+
+# Point 11: English reads as English in Denmark, KL's Danish marked as Danish.
+
+
+def test_catalogue_text_is_marked_danish_on_an_english_page(client, review, employee):
+    from django.conf import settings
+
+    client.force_login(employee.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url("prepare", review)).content.decode()
+    assert '<html lang="en">' in page
+    assert '<h3 lang="da">Faglighed</h3>' in page
+    assert '<h3 lang="da">Tilbageblik og feedback</h3>' in page
+    assert 'lang="da">Hvilke resultater og præstationer har jeg opnået det seneste år?' in page
+    assert '<ul lang="da"><li>' in page  # what a competence means, KL's words
+    assert "How to read the wheel" in page and "strong competence</strong> – outer ring" in page

@@ -37,6 +37,11 @@ class TextField:
     conflict: EditConflictError | None = None
     label_detail: str = ""  # read out after the label: which competence a note is on
 
+    @property
+    def catalogue_label(self) -> bool:
+        """Labelled by the catalogue (a question: KL's Danish), not by the app's own words."""
+        return self.name.startswith("answer-")
+
 
 def text_field(
     name: str,
