@@ -476,7 +476,10 @@ class Review(VersionedText):
         """The parties whose preparation of record is shared: from the annotations
         ``employee_shared`` and ``manager_shared`` (reviews.progress), else read."""
         if hasattr(self, "employee_shared"):
-            flags = {Party.EMPLOYEE: self.employee_shared, Party.MANAGER: self.manager_shared}
+            flags = {
+                Party.EMPLOYEE: self.employee_shared,
+                Party.MANAGER: getattr(self, "manager_shared", False),
+            }
             return {party for party, shared in flags.items() if shared}
         authors = set(
             Preparation.objects.of_record(self)
