@@ -127,6 +127,7 @@ def test_after_sharing_the_employee_waits_for_her_manager(client, review, employ
     page = client.get(reverse("dashboard")).content.decode()
     assert "Du har delt – venter på Mette" in page
     assert "Gør din forberedelse færdig, og del den" not in page
+    assert "Se forberedelsen" in page  # no longer "Forbered dig"
     # ... and her manager is told that Anne waits for him.
     client.force_login(manager.user)
     page = client.get(reverse("dashboard")).content.decode()
