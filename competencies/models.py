@@ -8,6 +8,7 @@ Every model has a natural key, so the fixtures in ``fixtures/`` carry no databas
 ids and loading them again updates the same rows instead of adding new ones.
 """
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -363,6 +364,12 @@ class QuestionSet(Versioned):
     class Meta(Versioned.Meta):
         verbose_name = _("question set")
         verbose_name_plural = _("question sets")
+
+    @property
+    def introduction_on_screen(self) -> str:
+        """The introduction for a web page: the booklet points to its wheel "(næste side)",
+        which a page does not have; the printed guide keeps the words as they are."""
+        return re.sub(r"\s*\(næste side\)", "", self.introduction)
 
     @transaction.atomic
     def copy_as_new_version(self) -> "QuestionSet":

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from common.pdf import pdf_response, render_pdf
 from common.posted import whole_number
 from competencies.models import Catalogue, CatalogueText, Competence, QuestionSet
-from competencies.wheel import COLOURS, Level, Tooth, render_wheel
+from competencies.wheel import Tooth, render_wheel
 
 # Ruled lines to write on by hand, per answer.
 ANSWER_LINES = 4
@@ -47,19 +47,6 @@ def _wheel(catalogue: Catalogue, competences: list[Competence]) -> str:
     return render_wheel(teeth, title=_("The competence wheel"), title_id="guide-wheel-title")
 
 
-def _legend() -> list[dict]:
-    """The three fields of a tooth, from the rim inward, as the booklet names them."""
-    places = {
-        Level.STRONG: _("outer field"),
-        Level.FINE: _("middle field"),
-        Level.FOCUS: _("inner field"),
-    }
-    return [
-        {"label": level.label, "place": places[level], "fill": COLOURS[level][0]}
-        for level in (Level.STRONG, Level.FINE, Level.FOCUS)
-    ]
-
-
 def guide_filename(catalogue: Catalogue) -> str:
     return f"mus-forberedelse-{slugify(catalogue.name.translate(DANISH_LETTERS))}.pdf"
 
@@ -82,7 +69,6 @@ def guide_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "texts": texts,
             "competences": competences,
             "wheel": _wheel(catalogue, competences),
-            "legend": _legend(),
             "answer_lines": range(ANSWER_LINES),
             "note_lines": range(NOTE_LINES),
             "reflection_lines": range(REFLECTION_LINES),

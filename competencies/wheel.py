@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+import pyphen
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -93,16 +94,32 @@ def _label_position(angle: float) -> _LabelPosition:
     return _LabelPosition(x=f"{x:.2f}", y=f"{y:.2f}", rotate=f"{rotation:.2f}")
 
 
-def _lines(label: str, width: int = 14) -> list[str]:
-    """Break a long name over two lines at a space or hyphen."""
+LINE_WIDTH = 10  # characters: a longer name is broken, so that it reads on a phone too
+MAX_LABEL_SIZE = 19.0  # SVG units: about 12 px on a 390 px phone, where the wheel is ~360 px
+
+
+@functools.cache
+def _hyphenator() -> pyphen.Pyphen:
+    # The catalogue's names are Danish (KL's booklet), also on an English page.
+    return pyphen.Pyphen(lang="da_DK")
+
+
+def _lines(label: str, width: int = LINE_WIDTH) -> list[str]:
+    """Break a long name over two lines, as evenly as it goes: at a space or a hyphen, else
+    where Danish hyphenates the word ("Kommuni-" "kation")."""
     if len(label) <= width:
         return [label]
-    for sep in (" ", "-"):
-        cut = label.rfind(sep, 0, width + 1)
-        if cut > 0:
-            head = label[: cut + 1].rstrip() if sep == " " else label[: cut + 1]
-            return [head, label[cut + 1 :].strip()]
-    return [label[:width] + "-", label[width:]]
+    cuts = [
+        (i + 1, label[: i + 1].rstrip(), label[i + 1 :].strip())
+        for i, c in enumerate(label)
+        if c in " -"
+    ]
+    if not cuts:
+        cuts = [(at, label[:at] + "-", label[at:]) for at in _hyphenator().positions(label)]
+    if not cuts:
+        return [label]
+    _at, head, tail = min(cuts, key=lambda cut: max(len(cut[1]), len(cut[2])))
+    return [head, tail]
 
 
 MARK_SPACING = 28  # between two marks in one field, along the ring, in SVG units
@@ -115,12 +132,13 @@ def _offsets(count: int, radius: float) -> list[float]:
 
 
 def _label_size(label_lines: tuple[str, ...], arc: float) -> str:
-    """The largest font size up to 13 at which the longest line fits along its tooth.
+    """The largest font size up to MAX_LABEL_SIZE at which the longest line fits along
+    its tooth.
 
     Returned as text, like every number here: SVG reads "13.0", never Danish "13,0".
     """
     longest = max((len(line) for line in label_lines), default=1)
-    return f"{min(13.0, 0.9 * arc / (0.68 * longest)):.1f}"
+    return f"{min(MAX_LABEL_SIZE, 0.9 * arc / (0.68 * longest)):.1f}"
 
 
 @dataclass(frozen=True)
@@ -251,6 +269,28 @@ def render_wheel(
             ],
         },
     )
+
+
+@dataclass(frozen=True)
+class LegendLevel:
+    """One ring of the wheel as its legend explains it."""
+
+    label: str  # stærk kompetence
+    place: str  # outer ring
+    fill: str  # the field unmarked
+    marked_fill: str
+    mark_colour: str
+
+
+def legend() -> list[LegendLevel]:
+    """The three rings, from the rim inward, as the booklet names them: the wheel's legend
+    on the page (``competencies/partials/wheel_legend.html``) and in the PDFs."""
+    places = {
+        Level.STRONG: _("outer ring"),
+        Level.FINE: _("middle ring"),
+        Level.FOCUS: _("inner ring"),
+    }
+    return [LegendLevel(str(level.label), str(places[level]), *COLOURS[level]) for level in LEVELS]
 
 
 class MarkedRow(Protocol):

@@ -170,6 +170,8 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day-month-year, as English is read in Denmark (mus/formats/en).
+FORMAT_MODULE_PATH = ["mus.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True

@@ -20,6 +20,8 @@ from organisation.http import AuthenticatedHttpRequest
 from organisation.models import User
 from reviews import access, progress
 from reviews.models import Round
+from trail import recording
+from trail.models import Action
 
 # What a request meets while the database cannot be reached (restarting, failing over,
 # the network gone): Django's own errors, and psycopg's should one escape Django's wrapping.
@@ -41,8 +43,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"person": person, "is_hr": is_hr}
     if person:
         led_reviews = progress.reviews_as_manager(person)
+        own_reviews = progress.reviews_as_employee(person)
+        goals = progress.goals_to_follow(own_reviews[0]) if own_reviews else []
+        if goals:  # what was agreed is the review's content: its reading is on the trail
+            recording.shown(
+                access.ReviewAccess(review=own_reviews[0], person=person, user=request.user),
+                Action.OPENED_REVIEW,
+            )
         context |= {
-            "own_reviews": progress.reviews_as_employee(person),
+            "own_reviews": own_reviews,
+            "followed_goals": goals,
             "led_reviews": led_reviews,
             # Listed only while no round is under way; the reviews name them otherwise.
             "reports": [] if led_reviews else list(person.reports.select_related("user")),

@@ -153,6 +153,11 @@ class Person(models.Model):
     def name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
+    @property
+    def first_name(self) -> str:
+        """How a colleague is named in a sentence ("waiting for Mette")."""
+        return self.user.first_name or self.name
+
 
 class AccountEventIsAppendOnlyError(Exception):
     pass

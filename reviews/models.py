@@ -458,7 +458,42 @@ class Review(VersionedText):
     def next_step(self, party: str) -> str:
         if self.round.mode == Round.Mode.NONE and self.state == State.INVITED:
             return str(NO_PREPARATION_STEPS[party])
+        preparing = self.round.preparing_parties
+        if self.state in (State.INVITED, State.PREPARING) and party in preparing:
+            # Whether each has shared is the step itself: waiting, or the other waits.
+            other = Party.MANAGER if party == Party.EMPLOYEE else Party.EMPLOYEE
+            shared = self.shared_by()
+            other_name = (self.manager if party == Party.EMPLOYEE else self.employee).first_name
+            if party in shared and other in preparing and other not in shared:
+                return gettext("You have shared – waiting for %(name)s") % {"name": other_name}
+            if party not in shared and other in shared:
+                return gettext("%(name)s has shared – finish your preparation and share it") % {
+                    "name": other_name
+                }
         return str(NEXT_STEPS[(self.state, party)])
+
+    def shared_by(self) -> set[str]:
+        """The parties whose preparation of record is shared: from the annotations
+        ``employee_shared`` and ``manager_shared`` (reviews.progress), else read."""
+        if hasattr(self, "employee_shared"):
+            flags = {
+                Party.EMPLOYEE: self.employee_shared,
+                Party.MANAGER: getattr(self, "manager_shared", False),
+            }
+            return {party for party, shared in flags.items() if shared}
+        authors = set(
+            Preparation.objects.of_record(self)
+            .filter(shared_at__isnull=False)
+            .values_list("author_id", flat=True)
+        )
+        return {
+            party
+            for party, author in (
+                (Party.EMPLOYEE, self.employee_id),
+                (Party.MANAGER, self.manager_of_record_id),
+            )
+            if author in authors
+        }
 
     @property
     def is_concluded(self) -> bool:

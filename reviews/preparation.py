@@ -72,11 +72,37 @@ class PreparationSheet:
     themes: list[tuple[Theme, list[tuple[Question, Answer | None]]]] = field(default_factory=list)
     rows: list[WheelRow] = field(default_factory=list)
 
+    @property
+    def questions(self) -> int:
+        return sum(len(questions) for _theme, questions in self.themes)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for _t, qs in self.themes for _q, answer in qs if answer and answer.text)
+
+    @property
+    def competences(self) -> int:
+        """The teeth one can mark: the catalogue's, and one's own that have a name."""
+        return sum(1 for row in self.rows if row.name)
+
+    @property
+    def marked(self) -> int:
+        return sum(1 for row in self.rows if row.name and row.level)
+
+    @property
+    def noted(self) -> int:
+        return sum(1 for row in self.rows if row.mark and row.mark.note)
+
+    @property
+    def own_named(self) -> list[str]:
+        return [row.name for row in self.rows if row.slot is not None and row.name]
+
     def teeth(self, symbol: str = "×", party: str = "") -> list[Tooth]:
         return [
             Tooth(
                 key=row.key,
-                label=row.name,
+                # An unnamed slot's label is not drawn; its fields' titles name the slot.
+                label=row.name or _("Your own competence %(number)s") % {"number": row.slot},
                 marks=(ToothMark(row.level, symbol, party),) if row.level else (),
                 empty=row.slot is not None and not row.name,
             )

@@ -3,12 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from common.collation import Localised
 from organisation.models import Person
-from reviews.models import HELD, NOT_PREPARED, Review, Round, State
+from reviews.models import HELD, NOT_PREPARED, Goal, Preparation, Review, Round, State
 
 EMPLOYEE_NAME = ("employee__user__first_name", "employee__user__last_name")
 NOT_HELD = [state for state in State.values if state not in HELD]
@@ -46,9 +46,22 @@ def rounds_with_counts(rounds=None):
     )
 
 
+def with_sharing(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Whether each party's preparation is shared (``Review.shared_by``), in the same query.
+
+    While the parties prepare, the manager of record is the one who leads the review.
+    """
+    shared = Preparation.objects.filter(review=OuterRef("pk"), shared_at__isnull=False)
+    return reviews.annotate(
+        employee_shared=Exists(shared.filter(author=OuterRef("employee_id"))),
+        manager_shared=Exists(shared.filter(author=OuterRef("manager_id"))),
+    )
+
+
 def reviews_as_employee(person: Person) -> list[Review]:
+    """The employee's reviews, newest first."""
     return list(
-        Review.objects.filter(employee=person)
+        with_sharing(Review.objects.filter(employee=person))
         .select_related("round", "manager__user")
         .order_by("-round__talks_start")
     )
@@ -57,10 +70,33 @@ def reviews_as_employee(person: Person) -> list[Review]:
 def reviews_as_manager(person: Person) -> list[Review]:
     """The reviews a manager leads in rounds that are under way."""
     return list(
-        Review.objects.filter(manager=person, round__status=Round.Status.OPEN)
+        with_sharing(Review.objects.filter(manager=person, round__status=Round.Status.OPEN))
         .select_related("round", "employee__user")
         .order_by("round__preparation_deadline", *Localised.each(*EMPLOYEE_NAME))
     )
+
+
+@dataclass(frozen=True)
+class FollowedGoal:
+    """An agreed goal as the dashboard follows it up: late once its date has passed undone."""
+
+    goal: Goal
+    late: bool
+
+
+def goals_to_follow(review: Review, today: datetime.date | None = None) -> list[FollowedGoal]:
+    """The agreed goals of a review whose talk is held (one query, only then)."""
+    if review.state not in HELD:
+        return []
+    today = today or timezone.localdate()
+    return [
+        FollowedGoal(
+            goal,
+            late=goal.due is not None and goal.due < today and goal.status != Goal.Status.DONE,
+        )
+        for goal in review.goals.all()
+        if goal.is_agreed
+    ]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from common.fields import own_field
 from common.pdf import render_pdf
 from competencies.views import DANISH_LETTERS
-from competencies.wheel import COLOURS, Level, render_wheel
+from competencies.wheel import render_wheel, wheel_summary
 from reviews import comparison, preparation
 from reviews.access import ReviewAccess
 from reviews.models import Party, Reflection, Review
@@ -47,19 +47,6 @@ class ReflectionRecord:
     longer_term: str
 
 
-def _legend() -> list[dict]:
-    """The three fields of a tooth, from the rim inward, in their marked colours."""
-    places = {
-        Level.STRONG: _("outer field"),
-        Level.FINE: _("middle field"),
-        Level.FOCUS: _("inner field"),
-    }
-    return [
-        {"label": level.label, "place": places[level], "fill": COLOURS[level][1]}
-        for level in (Level.STRONG, Level.FINE, Level.FOCUS)
-    ]
-
-
 def _comparison(review: Review, review_access: ReviewAccess) -> dict:
     """The shared wheel and the table, as on the talk page: where the views differ most first."""
     rows = comparison.rows_for(review, review_access.preparations)
@@ -67,13 +54,63 @@ def _comparison(review: Review, review_access: ReviewAccess) -> dict:
         "rows": rows,
         "any_marks": any(row.employee or row.manager for row in rows),
         "letters": comparison.symbols(),
-        "legend": _legend(),
         "wheel": render_wheel(
             comparison.shared_wheel_teeth(rows),
             title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
             title_id="record-wheel-title",
         ),
     }
+
+
+@dataclass
+class PreparedAnswers:
+    """One inspiration question with the answers the reader may see, the employee's first."""
+
+    question: str
+    answers: list[tuple[str, str]]  # (whose, text)
+
+
+def _prepared(review: Review, review_access: ReviewAccess) -> dict | None:
+    """Each party's own wheel and the prepared answers, as far as the reader may see them
+    (``ReviewAccess.can_see_preparation``); None for HR and anyone else who may not."""
+    parties = [
+        (party, label)
+        for party, label in (
+            (Party.EMPLOYEE, _("The employee")),
+            (Party.MANAGER, _("The manager")),
+        )
+        if party in review_access.preparations and review_access.can_see_preparation(party)
+    ]
+    if not parties:
+        return None
+    sheets = {
+        party: preparation.sheet_for(review, review_access.preparations[party])
+        for party, _label in parties
+    }
+    wheels = [
+        (
+            label,
+            render_wheel(
+                sheets[party].teeth(),
+                title=_("%(whose)s wheel: %(marks)s")
+                % {"whose": label, "marks": wheel_summary(sheets[party].rows)},
+                title_id=f"record-wheel-{party}",
+            ),
+        )
+        for party, label in parties
+    ]
+    first = sheets[parties[0][0]]
+    themes = []
+    for index, (theme, questions) in enumerate(first.themes):
+        prepared = []
+        for number, (question, _answer) in enumerate(questions):
+            answers = []
+            for party, label in parties:
+                answer = sheets[party].themes[index][1][number][1]
+                answers.append((label, answer.text if answer else ""))
+            prepared.append(PreparedAnswers(question.text, answers))
+        themes.append((theme.title, prepared))
+    return {"wheels": wheels, "themes": themes}
 
 
 def _reflection(reflection: Reflection) -> ReflectionRecord | None:
@@ -126,6 +163,7 @@ def record_context(review: Review, review_access: ReviewAccess) -> dict:
         "disagreement": review.disagreement if review_access.can_see_confirmation else None,
         "talk_notes": review.talk_notes if review_access.can_see_talk_notes else None,
         "reflections": _reflections(review, review_access),
+        "prepared": _prepared(review, review_access),
     }
 
 

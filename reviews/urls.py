@@ -49,6 +49,11 @@ urlpatterns = [
     path("reviews/<uuid:public_id>/prepare/level/", preparing.prepare_level, name="prepare_level"),
     path("reviews/<uuid:public_id>/prepare/share/", preparing.prepare_share, name="prepare_share"),
     path(
+        "reviews/<uuid:public_id>/prepare/share/confirm/",
+        preparing.prepare_share_confirm,
+        name="prepare_share_confirm",
+    ),
+    path(
         "reviews/<uuid:public_id>/prepare/take-back/",
         preparing.prepare_take_back,
         name="prepare_take_back",

@@ -122,6 +122,7 @@ def cases(review):
         ),
         ("GET", reverse("review_detail", args=[uuid]), party_page),
         ("GET", reverse("prepare", args=[uuid]), party_page),
+        ("GET", reverse("prepare_share_confirm", args=[uuid]), party_page),
         ("GET", reverse("reflection", args=[uuid]), party_page),
         ("GET", reverse("talk_ics", args=[uuid]), party_page),
         ("GET", reverse("talk_time", args=[uuid]), lambda p: manager_write(p, 200)),

@@ -101,3 +101,89 @@ def test_hr_sees_rounds_under_way(client, hr_user, open_round):
     response = client.get(reverse("dashboard"))
     (round_,) = response.context["open_rounds"]
     assert (round_.name, round_.total, round_.concluded) == ("MUS 2027", 2, 0)
+
+
+def _share(review, person):
+    from django.utils import timezone
+
+    from reviews.models import Preparation, State
+
+    Preparation.objects.update_or_create(
+        review=review,
+        author=person,
+        defaults={
+            "party": "employee" if person == review.employee else "manager",
+            "shared_at": timezone.now(),
+        },
+    )
+    if review.state == State.INVITED:
+        review.state = State.PREPARING
+        review.save()
+
+
+def test_after_sharing_the_employee_waits_for_her_manager(client, review, employee, manager):
+    _share(review, employee)
+    client.force_login(employee.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Du har delt – venter på Mette" in page
+    assert "Gør din forberedelse færdig, og del den" not in page
+    assert "Se forberedelsen" in page  # no longer "Forbered dig"
+    # ... and her manager is told that Anne waits for him.
+    client.force_login(manager.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Anne har delt – gør din forberedelse færdig, og del den" in page
+
+
+def test_the_review_page_says_the_same(client, review, employee, manager):
+    _share(review, manager)
+    client.force_login(manager.user)
+    page = client.get(reverse("review_detail", args=[review.public_id])).content.decode()
+    assert "Du har delt – venter på Anne" in page
+    client.force_login(employee.user)
+    page = client.get(reverse("review_detail", args=[review.public_id])).content.decode()
+    assert "Mette har delt – gør din forberedelse færdig, og del den" in page
+
+
+def test_the_team_table_shows_who_has_shared(client, review, employee, manager, colleague):
+    _share(review, employee)
+    client.force_login(manager.user)
+    response = client.get(reverse("dashboard"))
+    page = response.content.decode()
+    row = page.split(str(review.public_id))[1].split("</tr>")[0]
+    assert "Anne: <strong>delt</strong>" in row
+    assert "Dig: ikke endnu" in row
+    other = page.split(str(colleague.reviews.get().public_id))[1].split("</tr>")[0]
+    assert "delt</strong>" not in other
+
+
+def test_after_the_talk_the_dashboard_follows_the_agreed_goals(client, review, employee):
+    import datetime
+
+    from django.utils import timezone
+
+    from reviews.models import Goal, State
+
+    review.state = State.CONCLUDED
+    review.save()
+    today = timezone.localdate()
+    agreed = {"wording": 1, "accepted_by_employee": 1, "accepted_by_manager": 1}
+    Goal.objects.create(
+        review=review, title="Lære Python", due=today - datetime.timedelta(days=3), **agreed
+    )
+    Goal.objects.create(
+        review=review,
+        title="Mentorordning",
+        due=today + datetime.timedelta(days=30),
+        status=Goal.Status.UNDER_WAY,
+        **agreed,
+    )
+    Goal.objects.create(review=review, title="Uaftalt mål", wording=2, accepted_by_employee=1)
+    client.force_login(employee.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Lære Python" in page and "Mentorordning" in page
+    assert "Uaftalt mål" not in page
+    late = page.split("Lære Python")[1].split("</li>")[0]
+    assert "overskredet" in late
+    assert "overskredet" not in page.split("Mentorordning")[1].split("</li>")[0]
+    assert "I gang" in page
+    assert "Forbered dig senest" not in page  # the old preparation deadline is gone

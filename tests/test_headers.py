@@ -43,6 +43,7 @@ VISITS = {
     "dashboard": Visit("employee"),
     "review_detail": Visit("employee", args="concluded"),
     "prepare": Visit("colleague", args="open"),
+    "prepare_share_confirm": Visit("colleague", args="open"),
     "talk": Visit("employee", args="concluded"),
     "reflection": Visit("employee", args="concluded"),
     "review_pdf": Visit("employee", args="concluded", download=True),

@@ -293,6 +293,7 @@ def endpoints(w) -> dict[str, Endpoint]:
             shows="prepare",
         ),
         "prepare_share": Endpoint("employee", kwargs={"public_id": review("preparing")}),
+        "prepare_share_confirm": Endpoint("employee", kwargs={"public_id": review("preparing")}),
         "prepare_take_back": Endpoint("employee", kwargs={"public_id": review("preparing")}),
         "talk": Endpoint("employee", review="talking", kwargs=talk),
         "talk_time": Endpoint(

@@ -7,11 +7,18 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from common import names
 from competencies import cache
 from competencies.models import Competence
 from reviews.models import Review
 
 register = template.Library()
+
+
+@register.filter
+def possessive(name: str) -> str:
+    """A name owning something, as the language writes it: "Annes", "Jens'"; "Anne's"."""
+    return names.possessive(name)
 
 
 @register.filter

@@ -35,6 +35,12 @@ class TextField:
     rows: int | None
     max_length: int | None
     conflict: EditConflictError | None = None
+    label_detail: str = ""  # read out after the label: which competence a note is on
+
+    @property
+    def catalogue_label(self) -> bool:
+        """Labelled by the catalogue (a question: KL's Danish), not by the app's own words."""
+        return self.name.startswith("answer-")
 
 
 def text_field(
@@ -43,6 +49,7 @@ def text_field(
     version: int | None,
     label: str = "",
     conflicts: dict[str, EditConflictError] | None = None,
+    label_detail: str = "",
 ) -> TextField:
     """A text as stored, or after a conflict what was typed, based on the stored version
     (the stored text is shown beside it: ``reviews/partials/conflict.html``)."""
@@ -50,7 +57,9 @@ def text_field(
     if conflict:
         value, version = conflict.mine, conflict.current_version
     model_field, rows = SHAPES[name.partition("-")[0]]
-    return TextField(name, value or "", version or 0, label, rows, model_field.max_length, conflict)
+    return TextField(
+        name, value or "", version or 0, label, rows, model_field.max_length, conflict, label_detail
+    )
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,7 @@ def row_fields(sheet: PreparationSheet, conflicts: dict[str, EditConflictError])
                 row.mark.note_version if row.mark else 0,
                 note_label,
                 conflicts,
+                label_detail=row_name(row),
             ),
             legend=level_legend(row),
         )
@@ -111,8 +121,13 @@ def row_fields(sheet: PreparationSheet, conflicts: dict[str, EditConflictError])
     ]
 
 
+def row_name(row: WheelRow) -> str:
+    """A tooth's name, also an own competence's not yet named: each slot its own."""
+    return row.name or _("Your own competence %(number)s") % {"number": row.slot}
+
+
 def level_legend(row: WheelRow) -> str:
-    return _("Level of %(name)s") % {"name": row.name or _("Your own competence")}
+    return _("Level of %(name)s") % {"name": row_name(row)}
 
 
 def level_choices() -> tuple[tuple[str, str, str], ...]:

@@ -11,10 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from common import names
 from common.views import run_write
+from competencies import cache
 from competencies.wheel import render_wheel, wheel_summary
 from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups, preparation, progress
@@ -40,12 +42,17 @@ def _editing(review: Review, review_access: ReviewAccess) -> dict[str, Any]:
     }
 
 
-def _wheel(sheet: PreparationSheet, editing: dict[str, Any]) -> str:
-    return render_wheel(
-        sheet.teeth(),
-        title=_("Your competence wheel: %(marks)s") % {"marks": wheel_summary(sheet.rows)},
-        action_url=editing.get("level_url"),
-    )
+def _wheel(sheet: PreparationSheet, editing: dict[str, Any], review_access: ReviewAccess) -> str:
+    marks = wheel_summary(sheet.rows)
+    if review_access.is_employee:
+        title = _("Your competence wheel: %(marks)s") % {"marks": marks}
+    else:  # the manager's wheel is their view of the employee
+        whose = names.possessive(review_access.review.employee.first_name)
+        title = _("Your view of %(whose)s competences: %(marks)s") % {
+            "whose": whose,
+            "marks": marks,
+        }
+    return render_wheel(sheet.teeth(), title=title, action_url=editing.get("level_url"))
 
 
 def previous_agreements(review: Review, review_access: ReviewAccess) -> progress.Agreements | None:
@@ -78,8 +85,12 @@ def _page_context(
         "conflicts": conflicts,
         "errors": errors,
         "other": preparation.sheet_for(review, theirs) if theirs else None,
-        "wheel": _wheel(own, editing),
+        "wheel": _wheel(own, editing, review_access),
         "previous": previous_agreements(review, review_access),
+        "answered": own.answered,
+        "questions": own.questions,
+        "marked": own.marked,
+        "competences": own.competences,
         "readers": review_access.readers("preparation"),
     }
 
@@ -157,7 +168,8 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     counter = "text_version" if name.startswith("answer-") else f"{name.partition('-')[0]}_version"
-    context = _editing(review, review_access) | {
+    editing = _editing(review, review_access)
+    context = editing | {
         "field": fields.text_field(name, value, getattr(saved, counter)),
         "saved": True,
         "replace_input": take_saved,  # the field shows the chosen text
@@ -165,6 +177,20 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         "review": review,
         "access": review_access,
     }
+    if name.startswith("answer-"):  # the questions' progress, beside the link to them
+        context |= {
+            "answered": Answer.objects.filter(preparation=saved.preparation_id)
+            .exclude(text="")
+            .count(),
+            "questions": sum(
+                len(theme.questions.all()) for theme in cache.themes(review.round.question_set_id)
+            ),
+        }
+    if name.startswith("name-"):  # an own competence's name stands on the wheel at once
+        own = review_access.own_preparation  # its marks read anew: the name was just saved
+        marks = list(Mark.objects.filter(preparation=own))
+        sheet = preparation.sheet_for(review, own, whole=False, marks=marks)
+        context["wheel"] = _wheel(sheet, editing, review_access)
     return render(request, "reviews/prepare.html#state", context)
 
 
@@ -191,11 +217,31 @@ def prepare_level(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     context = editing | {
         "review": review,
         "access": review_access,
-        "wheel": _wheel(sheet, editing),
+        "wheel": _wheel(sheet, editing, review_access),
         "row": row,
         "legend": fields.level_legend(row),
+        "marked": sheet.marked,
+        "competences": sheet.competences,
     }
     return render(request, "reviews/prepare.html#level_change", context)
+
+
+@login_required
+@require_GET
+def prepare_share_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """Sharing asks first, and says exactly what the other will see (and that HR never will)."""
+    review, review_access = lookups.review_for_the_two(
+        request.user, public_id, shows=Action.OPENED_PREPARATION
+    )
+    if not review_access.can_prepare:
+        raise forbidden(review_access, _("This preparation can no longer change."))
+    context = {
+        "review": review,
+        "access": review_access,
+        "sheet": preparation.sheet_for(review, review_access.own_preparation),
+        "other": review_access.other_person,
+    }
+    return render(request, "reviews/prepare_share.html", context)
 
 
 @login_required

@@ -165,6 +165,7 @@ PAGES: dict[str, list[Visit]] = {
         Visit("dashboard", state="not started"),
         Visit("prepare", review("erik"), "before anything is written"),
         Visit("prepare", review("erik"), "without JavaScript", htmx=False),
+        Visit("prepare_share_confirm", review("erik"), "asked before sharing"),
     ],
     "employee_in_talk": [
         Visit("dashboard", state="talk under way"),
@@ -185,6 +186,7 @@ PAGES: dict[str, list[Visit]] = {
         Visit("review_detail", review("anne"), "can start the talk"),
         Visit("prepare", review("anne"), "before sharing, the employee has shared"),
         Visit("prepare", review("anne"), "two windows conflict", act=conflicting_save),
+        Visit("prepare_share_confirm", review("anne"), "asked before sharing"),
         Visit("talk", review("bo"), "under way"),
         Visit("goal_add", review("bo"), "errors", via="talk", act=submit("Tilføj mål")),
         Visit("talk", review("bo"), "without JavaScript", htmx=False),

@@ -80,6 +80,7 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
     anne.type_into(note, "Vil gerne blive bedre.")
     expect(anne.page.locator(f"#state-note-c{faglighed.pk}")).to_contain_text("Gemt")
     anne.press(anne.page.get_by_role("button", name="Del min forberedelse"))
+    anne.press(anne.page.get_by_role("button", name="Ja, del min forberedelse"))
     expect(anne.page.get_by_text("Din forberedelse er delt")).to_be_visible()
 
     # The manager prepares, shares, starts the talk, agrees a focus area and a goal.
@@ -92,6 +93,7 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
     mette.page.keyboard.press("ArrowLeft")
     expect(mette.page.locator("#announcer")).to_have_text("Politik: fokusområde")
     mette.press(mette.page.get_by_role("button", name="Del min forberedelse"))
+    mette.press(mette.page.get_by_role("button", name="Ja, del min forberedelse"))
     expect(mette.page.get_by_text("Din forberedelse er delt")).to_be_visible()
     mette.press(mette.page.get_by_role("link", name=f"{review.round} · Anne Andersen"))
     mette.press(mette.page.get_by_role("button", name="Start samtalen"))
@@ -179,6 +181,7 @@ def test_the_whole_cycle_without_javascript(browser, live_server, review):
     expect(anne.get_by_text("Din forberedelse er gemt.")).to_be_visible()
     expect(anne.locator(".wheel title").first).to_contain_text("Faglighed: stærk kompetence")
     anne.get_by_role("button", name="Del min forberedelse").click()
+    anne.get_by_role("button", name="Ja, del min forberedelse").click()
     expect(anne.get_by_text("Din forberedelse er delt")).to_be_visible()
 
     log_in(mette, live_server, "mette")
@@ -187,6 +190,7 @@ def test_the_whole_cycle_without_javascript(browser, live_server, review):
     mette.locator(f"#level-c{faglighed.pk}-fine").check()
     mette.get_by_role("button", name="Gem", exact=True).click()
     mette.get_by_role("button", name="Del min forberedelse").click()
+    mette.get_by_role("button", name="Ja, del min forberedelse").click()
     mette.goto(f"{live_server.url}/reviews/{review.public_id}/")
     mette.get_by_role("button", name="Start samtalen").click()
     mette.get_by_role("checkbox", name="Politik").check()

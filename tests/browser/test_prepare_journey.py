@@ -42,7 +42,7 @@ def test_employee_prepares_with_autosave_wheel_and_keyboard(page, live_server, r
     expect(page.locator(".wheel title").first).to_contain_text("Helhed: fokusområde")
     assert Mark.objects.get(competence=helhed).level == "focus"
 
-    page.get_by_label("Din egen kompetence 1").fill("Projektledelse")
+    page.get_by_label("Din egen kompetence 1", exact=True).fill("Projektledelse")
     expect(page.locator("#state-name-s1")).to_contain_text("Gemt")
     page.reload()
     expect(page.locator(".wheel title").first).to_contain_text("Kommuner: stærk kompetence")
@@ -53,8 +53,20 @@ def test_employee_prepares_with_autosave_wheel_and_keyboard(page, live_server, r
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     page.get_by_role("button", name="Del min forberedelse").click()
+    # Sharing asks first, saying what Mette will see and that HR never sees it.
+    expect(page.get_by_role("heading", name="Det ser Mette")).to_be_visible()
+    expect(page.get_by_text("HR ser aldrig din forberedelse")).to_be_visible()
+    assert_accessible(page)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"prepare-share-confirm-{label}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Ja, del min forberedelse").click()
     expect(page.get_by_text("Din forberedelse er delt")).to_be_visible()
-    expect(page.get_by_label(FIRST_QUESTION)).to_have_attribute("readonly", "")
+    # Then her preparation is shown read, not as disabled fields.
+    expect(page.get_by_role("heading", name="Dine markeringer")).to_be_visible()
+    expect(page.locator("textarea, input[type=radio]")).to_have_count(0)
+    assert_accessible(page)
 
 
 def test_a_save_that_fails_says_so_and_the_next_change_saves(page, live_server, review):
@@ -117,3 +129,39 @@ def test_preparing_works_without_javascript(browser, live_server, review):
     expect(page.get_by_label(FIRST_QUESTION)).to_have_value("Uden JavaScript")
     expect(page.locator(".wheel title").first).to_contain_text("Faglighed: udmærket kompetence")
     context.close()
+
+
+def test_on_a_phone_the_parts_guide_and_long_text_is_never_cut(page, live_server, review):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "anne")
+    open_preparation(page, live_server, review)
+    nav = page.get_by_role("navigation", name="Forberedelsens dele")
+    expect(nav).to_contain_text("0 af 11 spørgsmål besvaret")
+    expect(nav).to_contain_text("0 af 8 kompetencer markeret")
+    # The wheel's legend explains the rings, on the page itself.
+    expect(page.locator(".wheel-legend")).to_contain_text("stærk kompetence – yderste ring")
+
+    answer = page.get_by_label(FIRST_QUESTION)
+    answer.fill("Et svar.")
+    expect(nav).to_contain_text("1 af 11 spørgsmål besvaret")
+    nav.get_by_role("link", name="Hjulet").click()
+    expect(page.locator("#wheel-heading")).to_be_in_viewport()
+    page.locator(".wheel__field--strong").first.click()
+    expect(nav).to_contain_text("1 af 8 kompetencer markeret")
+
+    # A text box grows with its text.
+    before = answer.bounding_box()["height"]
+    answer.fill("\n".join(f"Linje {n}" for n in range(12)))
+    assert answer.bounding_box()["height"] > before * 2
+    # Pasted text longer than the limit is kept whole, with a counter saying so.
+    answer.fill("x" * 10_005)
+    expect(answer).to_have_value("x" * 10_005)
+    expect(page.locator(f"#field-{answer.get_attribute('name')} .counter")).to_have_text(
+        "5 tegn for mange: gør teksten kortere for at gemme den"
+    )
+    answer.fill("x" * 9_990)
+    expect(page.locator(f"#field-{answer.get_attribute('name')} .counter")).to_have_text(
+        "10 tegn tilbage"
+    )
+    assert_accessible(page)
+    screenshot(page, "prepare-phone-progress")
