@@ -221,6 +221,13 @@ TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
 
+# HR's bulk work (opening a round, its PDFs) also runs on the task workers (`manage.py
+# worker`). A part with no sign of life for JOB_LEASE_SECONDS is given to another worker;
+# a round's zip of PDFs waits in EXPORT_DIR (shared by all machines) for EXPORT_KEEP_DAYS.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
+EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(DATA_DIR / "exports")))
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+
 # Security headers. Scripts and styles only from our own origin; nothing inline
 # without the per-request nonce.
 SECURE_CSP = {

@@ -13,6 +13,7 @@ At most once, by this trade-off:
   reminder lost beats a reminder twice; ``send_reminders`` reports such notices.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -23,6 +24,10 @@ from notifications import letters
 from notifications.models import Notice
 
 MAX_ATTEMPTS = 3
+# A refused e-mail is tried again after 1, 2, 4 … minutes, by the worker itself.
+BACKOFF_SECONDS = 60
+# Claimed this long ago and never settled: its worker died mid-send.
+STUCK_AFTER = datetime.timedelta(hours=1)
 
 
 class NotSentError(Exception):
@@ -64,6 +69,30 @@ def _release(notices: list[Notice], error: Exception) -> None:
     )
 
 
+def give_up_stale(claimed_before: datetime.datetime) -> int:
+    """Notices whose worker died mid-send are shown to HR as failed: whether the server
+    got them is unknown, and at most once means they are not sent again."""
+    return Notice.objects.filter(
+        status=Notice.Status.SENDING, claimed_at__lt=claimed_before
+    ).update(
+        status=Notice.Status.FAILED,
+        note="The worker stopped while sending; it is not known whether it arrived, "
+        "so it was not sent again.",
+    )
+
+
+def _retry_later(person_id: int, notices: list[Notice]) -> None:
+    """The server refused or could not be reached: the worker tries again after a pause
+    that doubles with each attempt, until MAX_ATTEMPTS marks the notices failed."""
+    from notifications.tasks import send_notices  # the tasks import this module
+
+    attempts = max(n.attempts for n in notices)
+    if attempts >= MAX_ATTEMPTS or not send_notices.get_backend().supports_defer:
+        return
+    delay = datetime.timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1))
+    send_notices.using(run_after=timezone.now() + delay).enqueue(person_id)
+
+
 def send_pending(person_id: int) -> dict[str, int]:
     notices = claim(person_id)
     with translation.override(settings.LANGUAGE_CODE):
@@ -80,6 +109,7 @@ def send_pending(person_id: int) -> dict[str, int]:
         else:
             _settle(letter.notices, Notice.Status.SENT)
     if errors:
+        _retry_later(person_id, notices)
         raise NotSentError("; ".join(str(e) for e in errors))
     return {
         "sent": len(batch.letters),
