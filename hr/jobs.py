@@ -44,8 +44,8 @@ from trail.models import Action, Role
 
 logger = logging.getLogger(__name__)
 
-OPEN_PART = 500  # people per part: one transaction of a second or less
-EXPORT_PART = 25  # reviews per part: about a second of PDFs, so workers share evenly
+# Parts: an opening's of JOB_OPEN_PART people is one transaction of a second or less; an
+# export's of JOB_EXPORT_PART reviews about a second of PDFs, so that workers share evenly.
 MAX_ATTEMPTS = 3
 
 
@@ -109,14 +109,14 @@ def plan(job_id: int) -> int:
             return 0
         if job.kind == RoundJob.Kind.OPEN:
             ids, without = _to_open(job.round)
-            size = OPEN_PART
+            size = settings.JOB_OPEN_PART
             if without:
                 job.note = _("No review for people without a manager: %(names)s.") % {
                     "names": ", ".join(without)
                 }
         else:
             ids = list(concluded_reviews(job.round).values_list("pk", flat=True))
-            size = EXPORT_PART
+            size = settings.JOB_EXPORT_PART
         # An opening with no one new still has one part: it opens a draft round.
         chunks = list(batched(ids, size)) or [()]
         parts = JobPart.objects.bulk_create(
@@ -259,7 +259,7 @@ def _more_to_open(job: RoundJob) -> bool:
         first = JobPart.objects.filter(job=job).count()
         parts = JobPart.objects.bulk_create(
             JobPart(job=job, number=first + n, ids=list(chunk))
-            for n, chunk in enumerate(batched(ids, OPEN_PART))
+            for n, chunk in enumerate(batched(ids, settings.JOB_OPEN_PART))
         )
         RoundJob.objects.filter(pk=job.pk).update(total=F("total") + len(ids), finishing=False)
         part_ids = [p.pk for p in parts]
@@ -318,7 +318,8 @@ def revive(lease: int | None = None) -> dict[str, int]:
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=lease)
     counts = {"parts": 0, "plans": 0, "finishes": 0, "deleted": 0}
-    counts["notices"] = sending.give_up_stale(now - sending.STUCK_AFTER)
+    stuck = datetime.timedelta(seconds=settings.NOTICE_STUCK_AFTER_SECONDS)
+    counts["notices"] = sending.give_up_stale(now - stuck)
     for part_id in JobPart.objects.filter(
         status=JobPart.Status.RUNNING, claimed_at__lt=stale
     ).values_list("pk", flat=True):

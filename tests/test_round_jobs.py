@@ -255,7 +255,7 @@ def test_a_zip_of_another_round_is_not_served_through_this_one(
     hr_user,
     round_with_records,
     kl_catalogue,
-    kl_questions,  # noqa: F811
+    kl_questions,
 ):
     client.force_login(hr_user)
     client.post(reverse("round_export", args=[round_with_records.pk]))
