@@ -1,3 +1,4 @@
+# ruff: noqa: F401, F811  (round_with_records is a fixture of tests/test_export_round.py)
 """HR's bulk work in the background: the click returns at once, a worker does the work in
 parts, the round's page shows the progress, a second start joins the first, and the
 export is one zip with an index, kept for a while and then deleted.
@@ -19,7 +20,7 @@ from hr import jobs
 from hr.models import JobPart, RoundJob
 from reviews.models import Review
 from tests.conftest import make_person, make_round
-from tests.test_export_round import expected_names, round_with_records  # noqa: F401
+from tests.test_export_round import expected_names, round_with_records
 from trail.models import Action, ReviewEvent
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_a_part_whose_worker_died_is_run_again_and_creates_nothing_twice(
 def test_the_export_is_one_zip_of_hrs_records_with_an_index(
     client,
     hr_user,
-    round_with_records,  # noqa: F811
+    round_with_records,
 ):
     round_ = round_with_records
     client.force_login(hr_user)
@@ -168,7 +169,7 @@ def test_the_export_is_one_zip_of_hrs_records_with_an_index(
     assert not (jobs.export_dir(job)).exists()  # the loose files are gone, the zip stays
 
 
-def test_a_second_export_while_one_runs_joins_it(client, hr_user, round_with_records):  # noqa: F811
+def test_a_second_export_while_one_runs_joins_it(client, hr_user, round_with_records):
     client.force_login(hr_user)
     client.post(reverse("round_export", args=[round_with_records.pk]))
     client.post(reverse("round_export", args=[round_with_records.pk]))
@@ -188,7 +189,7 @@ def test_an_export_of_a_round_with_no_concluded_review_says_so(client, hr_user, 
 def test_a_pdf_in_place_is_not_written_again_when_a_part_runs_again(
     client,
     hr_user,
-    round_with_records,  # noqa: F811
+    round_with_records,
 ):
     client.force_login(hr_user)
     client.post(reverse("round_export", args=[round_with_records.pk]))
@@ -207,7 +208,7 @@ def test_a_pdf_in_place_is_not_written_again_when_a_part_runs_again(
     assert len(archive.namelist()) == 3
 
 
-def test_the_zip_is_deleted_after_the_set_time(client, hr_user, round_with_records, settings):  # noqa: F811
+def test_the_zip_is_deleted_after_the_set_time(client, hr_user, round_with_records, settings):
     client.force_login(hr_user)
     client.post(reverse("round_export", args=[round_with_records.pk]))
     work()
@@ -229,7 +230,7 @@ def test_the_zip_is_deleted_after_the_set_time(client, hr_user, round_with_recor
 @pytest.mark.parametrize(
     "persona", ["employee", "manager", "colleague", "outsider", "other_manager", "senior_manager"]
 )
-def test_only_hr_sees_the_progress_and_the_zip(client, persona, request, round_with_records):  # noqa: F811
+def test_only_hr_sees_the_progress_and_the_zip(client, persona, request, round_with_records):
     job = RoundJob.objects.create(
         round=round_with_records,
         kind=RoundJob.Kind.EXPORT,

@@ -54,7 +54,7 @@ def opened(kl_catalogue, kl_questions, office, manager):
 
 
 def test_each_opening_email_arrives_once_as_valid_mime_to_its_recipient(opened, manager, settings):
-    round_, people = opened
+    _round, people = opened
     with SmtpSink() as sink, time_machine.travel(START, tick=False):
         smtp_to(settings, sink.port)
         run_worker()
