@@ -17,6 +17,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 class Received:
     recipients: list[str]
     data: bytes
+    at: float = 0.0  # time.monotonic() when it arrived
 
     def message(self) -> EmailMessage:
         parsed = email.message_from_bytes(self.data, policy=email.policy.default)
@@ -37,7 +38,7 @@ class Inbox:
             time.sleep(self.delay)  # holds the server's loop, as a busy server would
         content = envelope.original_content or b""
         with self.lock:
-            self.received.append(Received(list(envelope.rcpt_tos), content))
+            self.received.append(Received(list(envelope.rcpt_tos), content, time.monotonic()))
         return "250 OK"
 
     def count(self) -> int:

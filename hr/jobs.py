@@ -29,13 +29,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from common.pdf import write_pdfs
 from hr.models import JobPart, RoundJob
-from notifications import sending
+from notifications import outbox, sending
+from notifications.models import Notice
+from notifications.tasks import dispatch_notices
 from organisation.models import User
 from reviews import record, services
 from reviews.models import Review, Round, State
@@ -155,7 +159,7 @@ def run_part(part_id: int) -> str:
         return "taken"
     try:
         if part.job.kind == RoundJob.Kind.OPEN:
-            with transaction.atomic():
+            with transaction.atomic(), outbox.dispatch_held():
                 services.open_round(part.job.round, only=part.ids)
                 _complete(part)
         else:
@@ -239,6 +243,9 @@ def finish(job_id: int, lease: int | None = None) -> bool:
     if job.kind == RoundJob.Kind.OPEN and not job.failures and _more_to_open(job):
         return False
     changes: dict = {"status": RoundJob.Status.DONE, "finished_at": timezone.now()}
+    if job.kind == RoundJob.Kind.OPEN:
+        # Everyone's reviews exist: one fan-out sends each person one e-mail.
+        dispatch_notices.enqueue()
     if job.kind == RoundJob.Kind.EXPORT:
         changes |= {
             "archive": _write_archive(job),
@@ -320,6 +327,14 @@ def revive(lease: int | None = None) -> dict[str, int]:
     counts = {"parts": 0, "plans": 0, "finishes": 0, "deleted": 0}
     stuck = datetime.timedelta(seconds=settings.NOTICE_STUCK_AFTER_SECONDS)
     counts["notices"] = sending.give_up_stale(now - stuck)
+    # E-mail waiting with no task queued to send it (its fan-out was killed): fan out again.
+    queued = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path__startswith="notifications."
+    )
+    waiting = Notice.objects.pending().filter(created_at__lt=stale)
+    if waiting.exists() and not queued.exists():
+        dispatch_notices.enqueue()
+        counts["dispatched"] = 1
     for part_id in JobPart.objects.filter(
         status=JobPart.Status.RUNNING, claimed_at__lt=stale
     ).values_list("pk", flat=True):

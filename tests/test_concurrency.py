@@ -11,9 +11,9 @@ PostgreSQL.
 """
 
 import itertools
-from io import StringIO
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
