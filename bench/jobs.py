@@ -47,7 +47,7 @@ class Pool:
 
     def start(self) -> subprocess.Popen:
         command = [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay"]
-        command += ["--interval", "0.2", "--revive-every", "1"]
+        command += ["--interval", "0.2", "--revive-every", "1", "--verbosity", "0"]
         process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL)
         self.processes.append(process)
         return process
