@@ -75,11 +75,11 @@ def measure(workers: int, env: dict, sink) -> dict:
     from organisation.models import Department, User
     from reviews.models import Review, Round, State
 
-    Round.objects.filter(name__startswith="Bench ").delete()
+    # A new round each run (a review's trail cannot be deleted, so neither can the round).
     current = Round.objects.filter(status=Round.Status.OPEN).first()
     closed = Round.objects.filter(status=Round.Status.CLOSED).order_by("-talks_start").first()
     round_ = Round.objects.create(
-        name=f"Bench {workers}",
+        name=f"Bench {workers} worker(s) {time.strftime('%Y-%m-%d %H:%M:%S')}",
         catalogue=current.catalogue,
         question_set=current.question_set,
         mode=current.mode,
