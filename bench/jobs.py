@@ -75,6 +75,12 @@ def measure(workers: int, env: dict, sink) -> dict:
     from organisation.models import Department, User
     from reviews.models import Review, Round, State
 
+    # Nothing left in the queue from an earlier run (this is the bench's own database).
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    RoundJob.objects.filter(status=RoundJob.Status.RUNNING).update(status=RoundJob.Status.FAILED)
+    Notice.objects.filter(status__in=["pending", "sending"]).update(status="skipped")
     # A new round each run (a review's trail cannot be deleted, so neither can the round).
     current = Round.objects.filter(status=Round.Status.OPEN).first()
     closed = Round.objects.filter(status=Round.Status.CLOSED).order_by("-talks_start").first()

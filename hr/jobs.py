@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.tasks import TaskResultStatus
+from django.tasks import Task, TaskResultStatus, task
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -62,28 +62,22 @@ def concluded_reviews(round_: Round) -> QuerySet[Review]:
     )
 
 
-def running(round_: Round) -> list[RoundJob]:
-    return list(RoundJob.objects.filter(round=round_, status=RoundJob.Status.RUNNING))
-
-
 def start(round_: Round, kind: str, user: User | None = None) -> tuple[RoundJob, bool]:
     """Start opening or exporting the round in the background; (the job, joined): a job
     of the same kind already running for the round is joined, not repeated."""
-    from hr import tasks  # the tasks import this module
-
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
         if kind == RoundJob.Kind.OPEN:
             locked.check_accepts_changes()
-        job = RoundJob.objects.filter(round=locked, kind=kind, status=RoundJob.Status.RUNNING)
-        if existing := job.first():
+        under_way = RoundJob.objects.filter(round=locked, kind=kind, status=RoundJob.Status.RUNNING)
+        if existing := under_way.first():
             return existing, True
         if kind == RoundJob.Kind.EXPORT and not concluded_reviews(locked).exists():
             raise ValidationError(
                 _("The round has no concluded review yet, so there is nothing to export.")
             )
         job = RoundJob.objects.create(round=locked, kind=kind, started_by=user)
-        transaction.on_commit(lambda: tasks.plan_job.enqueue(job.pk), robust=True)
+        transaction.on_commit(lambda: plan_job.enqueue(job.pk), robust=True)
     return job, False
 
 
@@ -105,8 +99,6 @@ def _to_open(round_: Round) -> tuple[list[int], list[str]]:
 
 def plan(job_id: int) -> int:
     """Split the job into parts and hand them to the workers; returns how many parts."""
-    from hr import tasks
-
     with transaction.atomic():
         job = RoundJob.objects.select_for_update().select_related("round").get(pk=job_id)
         if job.planned or job.status != RoundJob.Status.RUNNING:
@@ -129,7 +121,7 @@ def plan(job_id: int) -> int:
         job.total, job.planned, job.beat_at = len(ids), True, timezone.now()
         job.save(update_fields=["total", "planned", "beat_at", "note"])
         part_ids = [p.pk for p in parts]
-        transaction.on_commit(lambda: [tasks.run_part.enqueue(pk) for pk in part_ids], robust=True)
+        transaction.on_commit(lambda: [run_part_task.enqueue(pk) for pk in part_ids], robust=True)
     return len(part_ids)
 
 
@@ -152,8 +144,6 @@ def _complete(part: JobPart, failures: int = 0, note: str = "") -> None:
 
 def run_part(part_id: int) -> str:
     """Run one part if no one else has claimed it; then finish the job if it was the last."""
-    from hr import tasks
-
     part = _claim(part_id)
     if part is None:
         return "taken"
@@ -176,14 +166,14 @@ def run_part(part_id: int) -> str:
                 _complete(part, len(part.ids), f"{type(error).__name__}: {error}")
         else:
             JobPart.objects.filter(pk=part.pk).update(status=JobPart.Status.PENDING)
-            _enqueue_later(tasks.run_part, part.pk, seconds=10 * 2**part.attempts)
+            _enqueue_later(run_part_task, part.pk, seconds=10 * 2**part.attempts)
             raise
     if not JobPart.objects.filter(job=part.job_id).exclude(status=JobPart.Status.DONE).exists():
         finish(part.job_id)
     return "done"
 
 
-def _enqueue_later(task, *args: int, seconds: int) -> None:
+def _enqueue_later(task: Task, *args: int, seconds: int) -> None:
     if task.get_backend().supports_defer:
         task.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds)).enqueue(*args)
 
@@ -257,8 +247,6 @@ def finish(job_id: int, lease: int | None = None) -> bool:
 
 def _more_to_open(job: RoundJob) -> bool:
     """People added to the round after the job was planned get their parts too."""
-    from hr import tasks
-
     ids, _without = _to_open(job.round)
     if not ids:
         return False
@@ -270,7 +258,7 @@ def _more_to_open(job: RoundJob) -> bool:
         )
         RoundJob.objects.filter(pk=job.pk).update(total=F("total") + len(ids), finishing=False)
         part_ids = [p.pk for p in parts]
-        transaction.on_commit(lambda: [tasks.run_part.enqueue(pk) for pk in part_ids], robust=True)
+        transaction.on_commit(lambda: [run_part_task.enqueue(pk) for pk in part_ids], robust=True)
     return True
 
 
@@ -319,8 +307,6 @@ def archive_path(job: RoundJob) -> Path | None:
 def revive(lease: int | None = None) -> dict[str, int]:
     """Hand work whose worker died (no sign of life for ``lease`` seconds) to the workers
     again, and delete the exports kept long enough. Run by every ``manage.py worker``."""
-    from hr import tasks
-
     lease = settings.JOB_LEASE_SECONDS if lease is None else lease
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=lease)
@@ -341,7 +327,7 @@ def revive(lease: int | None = None) -> dict[str, int]:
         if JobPart.objects.filter(
             pk=part_id, status=JobPart.Status.RUNNING, claimed_at__lt=stale
         ).update(status=JobPart.Status.PENDING):
-            tasks.run_part.enqueue(part_id)
+            run_part_task.enqueue(part_id)
             counts["parts"] += 1
     waiting = RoundJob.objects.filter(status=RoundJob.Status.RUNNING, beat_at__lt=stale)
     for job_id, planned in waiting.values_list("pk", "planned"):
@@ -349,10 +335,10 @@ def revive(lease: int | None = None) -> dict[str, int]:
         if not RoundJob.objects.filter(pk=job_id, beat_at__lt=stale).update(beat_at=now):
             continue
         if not planned:
-            tasks.plan_job.enqueue(job_id)
+            plan_job.enqueue(job_id)
             counts["plans"] += 1
         elif not JobPart.objects.filter(job=job_id).exclude(status=JobPart.Status.DONE).exists():
-            tasks.finish_job.enqueue(job_id)
+            finish_job.enqueue(job_id)
             counts["finishes"] += 1
     for job in RoundJob.objects.exclude(archive="").filter(expires_at__lt=now):
         (Path(settings.EXPORT_DIR) / job.archive).unlink(missing_ok=True)
@@ -363,7 +349,7 @@ def revive(lease: int | None = None) -> dict[str, int]:
 
 def latest(round_: Round) -> list[RoundJob]:
     """For the round's page: the newest job of each kind."""
-    jobs = {}
+    jobs: dict[str, RoundJob] = {}
     for job in RoundJob.objects.filter(round=round_).order_by("-started_at", "-pk")[:20]:
         jobs.setdefault(job.kind, job)
     return list(jobs.values())
@@ -375,3 +361,22 @@ def estimate(job: RoundJob) -> datetime.timedelta | None:
         return None
     elapsed = timezone.now() - job.started_at
     return elapsed * (job.total - job.done - job.failures) / job.done
+
+
+# The tasks (django.tasks): in production they wait in the database for ``manage.py
+# worker``; each is safe to run twice or to be killed, as the module's docstring says.
+
+
+@task
+def plan_job(job_id: int) -> int:
+    return plan(job_id)
+
+
+@task
+def run_part_task(part_id: int) -> str:
+    return run_part(part_id)
+
+
+@task
+def finish_job(job_id: int) -> bool:
+    return finish(job_id)

@@ -33,6 +33,10 @@ STUCK_AFTER = datetime.timedelta(hours=1)
 class NotSentError(Exception):
     """The mail server refused at least one e-mail; its notices wait for another try."""
 
+    def __init__(self, message: str, attempts: int = MAX_ATTEMPTS):
+        super().__init__(message)
+        self.attempts = attempts
+
 
 def claim(person_id: int) -> list[Notice]:
     token = uuid.uuid4().hex
@@ -81,18 +85,6 @@ def give_up_stale(claimed_before: datetime.datetime) -> int:
     )
 
 
-def _retry_later(person_id: int, notices: list[Notice]) -> None:
-    """The server refused or could not be reached: the worker tries again after a pause
-    that doubles with each attempt, until MAX_ATTEMPTS marks the notices failed."""
-    from notifications.tasks import send_notices  # the tasks import this module
-
-    attempts = max(n.attempts for n in notices)
-    if attempts >= MAX_ATTEMPTS or not send_notices.get_backend().supports_defer:
-        return
-    delay = datetime.timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1))
-    send_notices.using(run_after=timezone.now() + delay).enqueue(person_id)
-
-
 def send_pending(person_id: int) -> dict[str, int]:
     notices = claim(person_id)
     with translation.override(settings.LANGUAGE_CODE):
@@ -109,8 +101,8 @@ def send_pending(person_id: int) -> dict[str, int]:
         else:
             _settle(letter.notices, Notice.Status.SENT)
     if errors:
-        _retry_later(person_id, notices)
-        raise NotSentError("; ".join(str(e) for e in errors))
+        attempts = max(n.attempts for n in notices)
+        raise NotSentError("; ".join(str(e) for e in errors), attempts=attempts)
     return {
         "sent": len(batch.letters),
         "skipped": sum(len(group) for group in batch.skipped.values()),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,7 +86,7 @@ def _start(request: AuthenticatedHttpRequest, round_: Round, kind: str) -> None:
     """Hand the bulk work to the task workers; HR's click returns at once, and the
     round's page shows the progress. Started twice, the second joins the first."""
     _job, joined = jobs.start(round_, kind, request.user)
-    started = {
+    started: dict[str, str] = {
         RoundJob.Kind.OPEN: _("The reviews are being created. The progress is shown below."),
         RoundJob.Kind.EXPORT: _("The PDFs are being written. The progress is shown below."),
     }
@@ -122,7 +123,7 @@ def round_jobs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_export_download(request: AuthenticatedHttpRequest, pk: int, job: int) -> HttpResponse:
+def round_export_download(request: AuthenticatedHttpRequest, pk: int, job: int) -> HttpResponseBase:
     round_ = lookups.round_for_hr(request.user, pk)
     found = RoundJob.objects.filter(round=round_, pk=job, kind=RoundJob.Kind.EXPORT).first()
     path = jobs.archive_path(found) if found else None

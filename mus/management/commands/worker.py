@@ -49,7 +49,8 @@ class Command(DBWorkerCommand):
             "--revive-every", type=float, default=30.0, help="seconds between looks for work"
         )
 
-    def handle(self, *args: Any, lease: int | None, revive_every: float, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
+        lease, revive_every = options.pop("lease"), options.pop("revive_every")
         lease = settings.JOB_LEASE_SECONDS if lease is None else lease
         threading.Thread(
             target=_revive_forever, args=(lease, revive_every), daemon=True, name="revive"
