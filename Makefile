@@ -22,7 +22,7 @@ endef
 help:
 	@echo "make run    set everything up and serve MUS on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database)"
-	@echo "make worker send e-mail: run the task worker (console e-mail in development)"
+	@echo "make worker run the task worker: e-mail, opening rounds, exports (console e-mail in development)"
 	@echo "make lint   ruff, lint-imports (the layers of docs/architecture.md) and typecheck"
 	@echo "make typecheck  mypy with django-stubs over the app code ([tool.mypy] in pyproject.toml)"
 	@echo "make audit  the installed dependencies against known vulnerabilities (pip-audit)"
@@ -67,10 +67,11 @@ data: install
 run: data
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# E-mail waits in the database as tasks until this worker sends it.
+# E-mail and HR's bulk work (opening a round, its PDFs) wait in the database as tasks
+# until a worker does them; a worker also hands a dead worker's work to the others.
 .PHONY: worker
 worker: install
-	$(MANAGE) db_worker
+	$(MANAGE) worker
 
 # Two workers: the machines have two cores. No persistent connections, so that the
 # live server's threads do not hold the PostgreSQL test database open at teardown. PYTEST_ARGS="-n 0 -k name" runs one test alone.
@@ -133,6 +134,10 @@ loadtest: $(VENV)/.installed messages
 # writes that page's profile to bench/profiles/. BENCH_ARGS="--only postgres" for one.
 PROFILE ?=
 BENCH_ARGS ?=
+# The bulk work (bench/jobs.py): opening, e-mail to a loopback SMTP server, the export,
+# with 1 and 2 workers, in a PostgreSQL database of its own (BENCH_JOBS_URL).
+BENCH_JOBS_ARGS ?=
 .PHONY: bench
 bench: $(VENV)/.installed messages
 	PROFILE=$(PROFILE) $(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.jobs $(BENCH_JOBS_ARGS)

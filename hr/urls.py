@@ -11,6 +11,13 @@ urlpatterns = [
     path("rounds/<int:pk>/open/", rounds.round_open, name="round_open"),
     path("rounds/<int:pk>/participants/", rounds.round_add_participants, name="round_participants"),
     path("rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("rounds/<int:pk>/export/", rounds.round_export, name="round_export"),
+    path("rounds/<int:pk>/jobs/", rounds.round_jobs, name="round_jobs"),
+    path(
+        "rounds/<int:pk>/exports/<int:job>.zip",
+        rounds.round_export_download,
+        name="round_export_download",
+    ),
     path("rounds/<int:pk>/progress/", insight.round_progress, name="round_progress"),
     path(
         "rounds/<int:pk>/progress.csv",

@@ -223,6 +223,18 @@ TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
 
+# HR's bulk work (opening a round, its PDFs) also runs on the task workers (`manage.py
+# worker`). A part with no sign of life for JOB_LEASE_SECONDS is given to another worker;
+# a round's zip of PDFs waits in EXPORT_DIR (shared by all machines) for EXPORT_KEEP_DAYS.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
+EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(DATA_DIR / "exports")))
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# People per part of an opening, reviews per part of an export (small in the kill tests).
+JOB_OPEN_PART = env.int("JOB_OPEN_PART", default=500)
+JOB_EXPORT_PART = env.int("JOB_EXPORT_PART", default=25)
+# An e-mail claimed this long ago and never settled: its worker died mid-send.
+NOTICE_STUCK_AFTER_SECONDS = env.int("NOTICE_STUCK_AFTER_SECONDS", default=3600)
+
 # Security headers. Scripts and styles only from our own origin; nothing inline
 # without the per-request nonce.
 SECURE_CSP = {

@@ -5,7 +5,10 @@ by a worker after the transaction that created it has committed.
 The notices are the record; a task only wakes a worker up. Should enqueuing fail after
 the commit, the notices still wait, and the next daily run hands them to a worker."""
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 
 from django.db import transaction
 from django.db.models import CharField, Count, Exists, OuterRef, Value
@@ -17,6 +20,19 @@ from notifications.tasks import dispatch_notices, enqueue_for
 from reviews.models import NOT_PREPARED, Party, Preparation, Review, Round
 
 BATCH = 1000
+
+# Set while a worker opens a round in parts: the sending fans out once, when the last part
+# is done, so that a manager gets one e-mail listing all their talks (hr.jobs).
+_dispatch_held: contextvars.ContextVar[bool] = contextvars.ContextVar("held", default=False)
+
+
+@contextlib.contextmanager
+def dispatch_held() -> Iterator[None]:
+    token = _dispatch_held.set(True)
+    try:
+        yield
+    finally:
+        _dispatch_held.reset(token)
 
 
 def _create(notices: list[Notice]) -> None:
@@ -46,7 +62,8 @@ def queue_invitations(round_: Round) -> None:
     if notices:
         _create(notices)
         # One task fans out the sending, so that opening a round for thousands is quick.
-        transaction.on_commit(dispatch_notices.enqueue, robust=True)
+        if not _dispatch_held.get():
+            transaction.on_commit(dispatch_notices.enqueue, robust=True)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

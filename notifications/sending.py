@@ -13,6 +13,7 @@ At most once, by this trade-off:
   reminder lost beats a reminder twice; ``send_reminders`` reports such notices.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -23,10 +24,18 @@ from notifications import letters
 from notifications.models import Notice
 
 MAX_ATTEMPTS = 3
+# A refused e-mail is tried again after 1, 2, 4 … minutes, by the worker itself.
+BACKOFF_SECONDS = 60
+# Claimed this long ago and never settled: its worker died mid-send.
+STUCK_AFTER = datetime.timedelta(hours=1)
 
 
 class NotSentError(Exception):
     """The mail server refused at least one e-mail; its notices wait for another try."""
+
+    def __init__(self, message: str, attempts: int = MAX_ATTEMPTS):
+        super().__init__(message)
+        self.attempts = attempts
 
 
 def claim(person_id: int) -> list[Notice]:
@@ -64,6 +73,18 @@ def _release(notices: list[Notice], error: Exception) -> None:
     )
 
 
+def give_up_stale(claimed_before: datetime.datetime) -> int:
+    """Notices whose worker died mid-send are shown to HR as failed: whether the server
+    got them is unknown, and at most once means they are not sent again."""
+    return Notice.objects.filter(
+        status=Notice.Status.SENDING, claimed_at__lt=claimed_before
+    ).update(
+        status=Notice.Status.FAILED,
+        note="The worker stopped while sending; it is not known whether it arrived, "
+        "so it was not sent again.",
+    )
+
+
 def send_pending(person_id: int) -> dict[str, int]:
     notices = claim(person_id)
     with translation.override(settings.LANGUAGE_CODE):
@@ -80,7 +101,8 @@ def send_pending(person_id: int) -> dict[str, int]:
         else:
             _settle(letter.notices, Notice.Status.SENT)
     if errors:
-        raise NotSentError("; ".join(str(e) for e in errors))
+        attempts = max(n.attempts for n in notices)
+        raise NotSentError("; ".join(str(e) for e in errors), attempts=attempts)
     return {
         "sent": len(batch.letters),
         "skipped": sum(len(group) for group in batch.skipped.values()),

@@ -1,5 +1,6 @@
 """Writes that span several models: opening a round, adding people, moving a review."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -27,9 +28,10 @@ def _locked(round_: Round) -> Round:
 
 
 @transaction.atomic
-def open_round(round_: Round) -> Opened:
+def open_round(round_: Round, only: Collection[int] | None = None) -> Opened:
     """Give every participant without one a review with their current manager, and
-    tell each new one's employee and manager by e-mail.
+    tell each new one's employee and manager by e-mail. ``only``: of these people alone
+    (a part of a large opening, run by a worker).
 
     Safe to repeat and to race: the round's row lock makes openings and additions
     run one after the other, the unique (round, employee) constraint makes a second
@@ -37,8 +39,12 @@ def open_round(round_: Round) -> Opened:
     """
     round_ = _locked(round_)
     round_.check_accepts_changes()
-    participants = list(round_.participants().select_related("user"))
-    have_review = set(round_.reviews.values_list("employee_id", flat=True))
+    participants_qs = round_.participants()
+    if only is not None:
+        participants_qs = participants_qs.filter(pk__in=only)
+    participants = list(participants_qs.select_related("user"))
+    have = round_.reviews if only is None else round_.reviews.filter(employee_id__in=only)
+    have_review = set(have.values_list("employee_id", flat=True))
     new = [
         Review(round=round_, employee=person, manager_id=person.manager_id)
         for person in participants
@@ -54,9 +60,10 @@ def open_round(round_: Round) -> Opened:
 
 @transaction.atomic
 def add_participants(
-    round_: Round, departments: list[Department], people: list[Person]
+    round_: Round, departments: list[Department], people: list[Person], open_reviews: bool = True
 ) -> Opened | None:
-    """Widen a round's selection; an open round gets the new people's reviews at once.
+    """Widen a round's selection; an open round gets the new people's reviews at once
+    (unless ``open_reviews`` is false: HR's page has a worker give them, hr.jobs).
 
     Under the round's lock, so that an opening at the same moment either sees the new
     people or has finished before and they are given their reviews here.
@@ -65,7 +72,7 @@ def add_participants(
     round_.check_accepts_changes()
     round_.departments.add(*departments)
     round_.people.add(*people)
-    if round_.status == Round.Status.OPEN:
+    if round_.status == Round.Status.OPEN and open_reviews:
         return open_round(round_)
     return None
 

@@ -107,6 +107,18 @@ def cases(review):
         ("POST", reverse("round_open", args=[round_pk]), lambda p: expected_for_hr_object(p, 302)),
         (
             "POST",
+            reverse("round_export", args=[round_pk]),
+            lambda p: expected_for_hr_object(p, 302),  # nothing concluded: a message
+        ),
+        # Without htmx the progress is the round's page; a zip that does not exist: 404.
+        ("GET", reverse("round_jobs", args=[round_pk]), lambda p: expected_for_hr_object(p, 302)),
+        (
+            "GET",
+            reverse("round_export_download", args=[round_pk, 999999]),
+            lambda p: expected_for_hr_object(p, 404),
+        ),
+        (
+            "POST",
             reverse("round_participants", args=[round_pk]),
             lambda p: expected_for_hr_object(p, 200),  # an empty form: the page with its errors
         ),
@@ -258,7 +270,9 @@ def test_every_named_url_of_the_app_is_in_the_matrix(review):
     assert not sweep.missing(covered | NOT_IN_THE_MATRIX), "add these URLs to cases()"
 
 
-@pytest.mark.parametrize("name", ["round_open", "round_participants", "round_close"])
+@pytest.mark.parametrize(
+    "name", ["round_open", "round_participants", "round_close", "round_export"]
+)
 def test_hr_writes_need_post(client, hr_user, review, name):
     client.force_login(hr_user)
     assert client.get(reverse(name, args=[review.round.pk])).status_code == 405

@@ -13,14 +13,17 @@ PostgreSQL.
 import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from competencies.models import Question
+from hr.models import RoundJob
 from organisation.factories import DepartmentFactory
 from reviews.factories import AnswerFactory, GoalFactory, PreparationFactory
 from reviews.models import TALK_STATES, Answer, Goal, Mark, Preparation, Review, State
@@ -96,6 +99,14 @@ def reset(review, state=State.INVITED):
     review.refresh_from_db()
 
 
+def run_worker():
+    """The task worker until the queue is empty: HR's openings run there."""
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0",
+        verbosity=0, stdout=StringIO(),
+    )  # fmt: skip
+
+
 # Rounds
 
 
@@ -109,6 +120,9 @@ def test_opening_a_round_twice_at_once_gives_each_participant_one_review(
         url = reverse("round_open", args=[round_.pk])
         responses = at_once(*(post(tab, url) for tab in tabs))
         assert [r.status_code for r in responses] == [302, 302]
+        # The second click joined the first: one job, run by the task worker.
+        assert RoundJob.objects.filter(round=round_).count() == 1
+        run_worker()
         employees = round_.reviews.values_list("employee__user__username", flat=True)
         assert sorted(employees) == ["anne", "bo"]
 
@@ -131,6 +145,7 @@ def test_people_added_while_the_round_opens_all_get_a_review(
             ),
         )
         assert [r.status_code for r in responses] == [302, 302]
+        run_worker()
         employees = set(round_.reviews.values_list("employee_id", flat=True))
         assert employees == {employee.pk, newcomer.pk}, f"attempt {attempt}"
 

@@ -10,13 +10,16 @@ Every response but a static file must also be kept by no cache (no-store, privat
 import datetime
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from competencies.models import Question
+from hr.models import RoundJob
 from reviews.models import Goal
 from tests import sweep
 from tests.conftest import PASSWORD, make_round
@@ -93,6 +96,9 @@ VISITS = {
     "reflection_share": Visit("employee", "POST", "concluded", 302),
     "round_participants": Visit("hr", "POST", "other_round", 200),  # the form with its errors
     "round_open": Visit("hr", "POST", "other_round", 302),
+    "round_export": Visit("hr", "POST", "round", 302),
+    "round_jobs": Visit("hr", args="round", htmx=True),
+    "round_export_download": Visit("hr", args="round export", download=True),
     "round_reminders": Visit("hr", "POST", "other_round", 302),  # an empty schedule: none
     "talk_time_cancel": Visit("manager", "POST", "open", 302),
     "round_close": Visit("hr", "POST", "other_round", 302),
@@ -175,6 +181,7 @@ class Sweep:
             "catalogue": self.world["concluded"].round.catalogue_id,
             "goal": self.world["goal"].pk,
             "year": self.world["concluded"].round.talks_start.year,
+            "export": self.world["export"].pk,
         }
         return [objects[name] for name in spec.split()]
 
@@ -198,8 +205,25 @@ class Sweep:
         return send(url, self.data(visit), headers=headers)
 
 
+def finished_export(round_, settings) -> RoundJob:
+    """A round's zip of PDFs as a worker leaves it, ready for HR to download."""
+    job = RoundJob.objects.create(
+        round=round_,
+        kind=RoundJob.Kind.EXPORT,
+        status=RoundJob.Status.DONE,
+        planned=True,
+        archive="sweep.zip",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    Path(settings.EXPORT_DIR).mkdir(parents=True, exist_ok=True)
+    (Path(settings.EXPORT_DIR) / "sweep.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    return job
+
+
 @pytest.fixture
-def world(client, review, employee, manager, colleague, hr_user, kl_catalogue, kl_questions):
+def world(
+    client, review, employee, manager, colleague, hr_user, kl_catalogue, kl_questions, settings
+):
     concluded = conclude(client, review, employee, manager)
     open_review = concluded.round.reviews.get(employee=colleague)
     # The colleague's talk has a time, so that its calendar file exists.
@@ -217,6 +241,7 @@ def world(client, review, employee, manager, colleague, hr_user, kl_catalogue, k
             theme__question_set=concluded.round.question_set
         ).first(),
         "other_round": make_round(kl_catalogue, kl_questions, name="MUS 2028"),
+        "export": finished_export(concluded.round, settings),
     }
 
 

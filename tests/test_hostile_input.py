@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from competencies.models import Competence, Question
+from hr.models import JobPart, RoundJob
 from notifications.models import Notice
 from organisation.models import Department, Person, User
 from reviews.factories import FocusAreaFactory, GoalFactory, MarkFactory, PreparationFactory
@@ -246,6 +247,9 @@ def endpoints(w) -> dict[str, Endpoint]:
             fields={"departments": s["round"]["departments"], "people": s["round"]["people"]},
         ),
         "round_close": Endpoint("hr", kwargs={"pk": round_("open")}),
+        "round_export": Endpoint("hr", kwargs={"pk": round_("open")}),
+        "round_jobs": Endpoint("hr", kwargs={"pk": round_("open")}),
+        "round_export_download": Endpoint("hr", kwargs={"pk": round_("open"), "job": 1}),
         "round_reminders": Endpoint(
             "hr",
             kwargs={"pk": round_("open")},
@@ -486,7 +490,7 @@ def user_of(world, endpoint: Endpoint):
 # What must hold after every post
 
 STORED = [Round, Review, ReviewEvent, Preparation, Answer, Mark, FocusArea, Goal, Reflection]
-STORED += [Department, Person, Notice]
+STORED += [Department, Person, Notice, RoundJob, JobPart]
 
 
 def snapshot() -> dict:

@@ -79,7 +79,17 @@ def test_bad_input_names_the_field_and_creates_nothing(
 
 
 def test_opening_gives_each_participant_one_review_with_their_manager(
-    client, hr_user, kl_catalogue, kl_questions, office, employee, colleague, manager, outsider
+    client,
+    hr_user,
+    kl_catalogue,
+    kl_questions,
+    office,
+    employee,
+    colleague,
+    manager,
+    outsider,
+    tasks_run_at_once,
+    django_capture_on_commit_callbacks,
 ):
     sub_office = DepartmentFactory(name="Underkontor", kind="kontor", parent=office)
     deep = make_person("dina", sub_office, manager=manager)
@@ -87,29 +97,35 @@ def test_opening_gives_each_participant_one_review_with_their_manager(
     round_.departments.add(office.parent)  # the centre, with everything under it
     client.force_login(hr_user)
 
-    response = client.post(reverse("round_open", args=[round_.pk]), follow=True)
+    # The click hands the work to a worker (here: run as soon as the request commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("round_open", args=[round_.pk]), follow=True)
 
     reviews = {r.employee: r.manager for r in round_.reviews.all()}
     assert reviews == {employee: manager, colleague: manager, deep: manager}
     round_.refresh_from_db()
     assert round_.status == "open"
-    page = response.content.decode()
-    assert "3 samtaler blev oprettet." in page
+    assert "Samtalerne bliver oprettet." in response.content.decode()
+    page = client.get(reverse("round_detail", args=[round_.pk])).content.decode()
+    assert "3 af 3 færdige" in page
     # Mette and Olga have no manager: they are named, not silently left out.
     assert "Ingen samtale for personer uden leder: Mette Madsen, Olga." in page
 
 
-def test_adding_participants_later_creates_no_duplicates(client, hr_user, open_round, outsider):
+def test_adding_participants_later_creates_no_duplicates(
+    client, hr_user, open_round, outsider, tasks_run_at_once, django_capture_on_commit_callbacks
+):
     outsider.manager = open_round.reviews.first().manager
     outsider.save()
     client.force_login(hr_user)
     already_in = open_round.reviews.first().employee.employee_number
 
-    client.post(
-        reverse("round_participants", args=[open_round.pk]),
-        {"people": f"{outsider.employee_number} {already_in}"},
-    )
-    client.post(reverse("round_open", args=[open_round.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("round_participants", args=[open_round.pk]),
+            {"people": f"{outsider.employee_number} {already_in}"},
+        )
+        client.post(reverse("round_open", args=[open_round.pk]))
 
     assert open_round.reviews.count() == 3
     assert open_round.reviews.filter(employee=outsider).count() == 1

@@ -1,20 +1,23 @@
 """HR's pages: rounds, their progress, and handling one review's manager or reopening."""
 
 import copy
+import datetime
+import math
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common.views import run_write
+from hr import jobs
 from hr.forms import (
     FindReviewForm,
     MoveToManagerForm,
@@ -24,6 +27,7 @@ from hr.forms import (
     RoundForm,
 )
 from hr.insight import reports
+from hr.models import RoundJob
 from notifications import outbox
 from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups, progress, services
@@ -59,8 +63,7 @@ def _round_page(request: AuthenticatedHttpRequest, round_: Round, **forms: Any) 
         "participant_count": round_.participants().count() if draft else report.review_count,
         "participants_form": forms.get("participants_form") or ParticipantsForm(),
         "reminder_form": forms.get("reminder_form") or ReminderScheduleForm(instance=round_),
-        "reminders_sent": outbox.sent_counts(round_),
-    }
+    } | _jobs_context(round_)
     return render(request, "hr/round_detail.html", context | forms)
 
 
@@ -79,26 +82,73 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _round_page(request, round_, searched=number, found=found)
 
 
-def _report_opened(request: AuthenticatedHttpRequest, opened: services.Opened) -> None:
-    messages.success(
-        request,
-        ngettext("%(count)d review was created.", "%(count)d reviews were created.", opened.created)
-        % {"count": opened.created},
-    )
-    if opened.without_manager:
-        messages.warning(
-            request,
-            _("No review for people without a manager: %(names)s.")
-            % {"names": ", ".join(p.name for p in opened.without_manager)},
-        )
+def _start(request: AuthenticatedHttpRequest, round_: Round, kind: str) -> None:
+    """Hand the bulk work to the task workers; HR's click returns at once, and the
+    round's page shows the progress. Started twice, the second joins the first."""
+    _job, joined = jobs.start(round_, kind, request.user)
+    started: dict[str, str] = {
+        RoundJob.Kind.OPEN: _("The reviews are being created. The progress is shown below."),
+        RoundJob.Kind.EXPORT: _("The PDFs are being written. The progress is shown below."),
+    }
+    if joined:
+        messages.info(request, _("This was already under way; nothing was started twice."))
+    else:
+        messages.success(request, started[kind])
 
 
 @login_required
 @require_POST
 def round_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = lookups.round_for_hr(request.user, pk)
-    run_write(request, lambda: _report_opened(request, services.open_round(round_)))
-    return redirect("round_detail", pk=pk)
+    run_write(request, lambda: _start(request, round_, RoundJob.Kind.OPEN))
+    return redirect(reverse("round_detail", args=[pk]) + "#jobs-heading")
+
+
+@login_required
+@require_POST
+def round_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """HR has every concluded review written as PDF for the personnel files, as one zip."""
+    round_ = lookups.round_for_hr(request.user, pk)
+    run_write(request, lambda: _start(request, round_, RoundJob.Kind.EXPORT))
+    return redirect(reverse("round_detail", args=[pk]) + "#jobs-heading")
+
+
+@login_required
+def round_jobs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The bulk work's progress: the fragment htmx polls, or the round's page."""
+    round_ = lookups.round_for_hr(request.user, pk)
+    if not request.htmx:
+        return redirect(reverse("round_detail", args=[pk]) + "#jobs-heading")
+    return render(request, "hr/round_detail.html#jobs", _jobs_context(round_))
+
+
+@login_required
+def round_export_download(request: AuthenticatedHttpRequest, pk: int, job: int) -> HttpResponseBase:
+    round_ = lookups.round_for_hr(request.user, pk)
+    found = RoundJob.objects.filter(round=round_, pk=job, kind=RoundJob.Kind.EXPORT).first()
+    path = jobs.archive_path(found) if found else None
+    if found is None or path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=jobs.download_name(found))
+
+
+def _minutes(left: datetime.timedelta | None) -> int | None:
+    return math.ceil(left.total_seconds() / 60) if left else None
+
+
+def _jobs_context(round_: Round) -> dict[str, Any]:
+    """The bulk work's progress; the page asks again every few seconds while it runs."""
+    shown = jobs.latest(round_)
+    emails = outbox.sent_counts(round_)
+    return {
+        "round": round_,
+        "jobs": [
+            (job, _minutes(jobs.estimate(job)), jobs.archive_path(job) is not None) for job in shown
+        ],
+        "jobs_running": emails["waiting"] > 0
+        or any(job.status == RoundJob.Status.RUNNING for job in shown),
+        "reminders_sent": emails,
+    }
 
 
 @login_required
@@ -109,16 +159,17 @@ def round_add_participants(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     if not form.is_valid():
         return _round_page(request, round_, participants_form=form)
     try:
-        opened = services.add_participants(
-            round_, form.cleaned_data["departments"], form.cleaned_data["people"]
+        services.add_participants(
+            round_, form.cleaned_data["departments"], form.cleaned_data["people"], False
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("round_detail", pk=pk)
+    if round_.status == Round.Status.OPEN:
+        # The new people's reviews are created in the background, as at the opening.
+        run_write(request, lambda: _start(request, round_, RoundJob.Kind.OPEN))
     else:
-        if opened:
-            _report_opened(request, opened)
-        else:
-            messages.success(request, _("The participants were added."))
+        messages.success(request, _("The participants were added."))
     return redirect("round_detail", pk=pk)
 
 

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in, screenshot
+from tests.test_round_jobs import work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +36,13 @@ def test_hr_creates_and_opens_a_round_that_reaches_employee_and_manager(
     page.get_by_role("button", name="Opret runde").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("MUS 2027")
     page.get_by_role("button", name="Åbn runden").click()
-    expect(page.get_by_text("2 samtaler blev oprettet.")).to_be_visible()
+    expect(
+        page.get_by_text("Samtalerne bliver oprettet. Fremdriften vises nedenfor.")
+    ).to_be_visible()
+    expect(page.get_by_text("Venter på, at en baggrundsproces går i gang.")).to_be_visible()
+    work()  # what the task worker does
+    expect(page.get_by_text("2 af 2 færdige")).to_be_visible()  # by itself, through htmx
+    page.reload()
     expect(page.get_by_role("heading", name="Fremdrift pr. afdeling")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "round-detail-hr")

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from notifications import outbox
 from notifications.models import Notice
+from notifications.sending import STUCK_AFTER
 from notifications.tasks import dispatch_notices
-
-STUCK_AFTER = datetime.timedelta(hours=1)
 
 
 def _date(value: str) -> datetime.date:
