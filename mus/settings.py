@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "django_tasks_db",
     "axes",
+    "djangosaml2",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",  # the SAML request, kept for its answer
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,6 +139,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, then the real one
     "organisation.auth.Backend",  # Django's ModelBackend, reading the user's person with the user
     "organisation.sso.oidc.Backend",  # OpenID Connect, when configured
+    "organisation.sso.saml.Backend",  # SAML 2.0, when configured
 ]
 # Single sign-on (docs/sso.md): OpenID Connect when OIDC_CLIENT_ID is set, SAML 2.0 when
 # SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE is; with neither, MUS's own passwords.
@@ -160,6 +163,15 @@ LOGIN_REDIRECT_URL_FAILURE = "/sso/refused/"
 SAML_IDP_METADATA_URL = env.str("SAML_IDP_METADATA_URL", default="")
 SAML_IDP_METADATA_FILE = env.str("SAML_IDP_METADATA_FILE", default="")
 SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")
+SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+SAML_CONFIG_LOADER = "organisation.sso.saml.config"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # a plain redirect
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "organisation.sso.saml.acs_failure"
+SAML_CSP_HANDLER = ""  # MUS's own policy applies; the SAML pages run no script
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}  # nothing copied: matching decides
+# The SAML session cookie travels with the provider's cross-site POST (over HTTPS).
+SAML_SESSION_COOKIE_SAMESITE = env.str("SAML_SESSION_COOKIE_SAMESITE", default="None")
 # Which claim (OIDC) or attribute (SAML) carries the employee number, the e-mail address
 # and the groups; members of an SSO_HR_GROUPS group get the HR role, nothing more.
 SSO_EMPLOYEE_NUMBER_CLAIM = env.str("SSO_EMPLOYEE_NUMBER_CLAIM", default="employee_number")

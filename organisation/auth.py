@@ -15,9 +15,13 @@ def oidc_enabled() -> bool:
     return bool(settings.OIDC_RP_CLIENT_ID)
 
 
+def saml_enabled() -> bool:
+    return bool(settings.SAML_IDP_METADATA_URL or settings.SAML_IDP_METADATA_FILE)
+
+
 def enabled() -> bool:
     """Whether people log in through the municipality's provider (organisation.sso)."""
-    return oidc_enabled()
+    return oidc_enabled() or saml_enabled()
 
 
 def may_use_password(username: str | None) -> bool:

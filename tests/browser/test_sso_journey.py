@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from organisation.models import Person, User
 from tests.browser.conftest import WIDTHS, assert_accessible, screenshot
 from tests.conftest import make_person
-from tests.identity_providers import configure_oidc, node_provider
+from tests.identity_providers import configure_oidc, node_provider, saml_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,3 +90,34 @@ def test_login_page_offers_the_provider_and_logout_offers_single_logout(
     expect(page).to_have_url(re.compile(re.escape(oidc) + "/session/end"))
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/login/?next=/")
+
+
+@pytest.fixture
+def saml_idp(settings, live_server, tmp_path):
+    # Over plain HTTP a SameSite=None cookie is dropped; the test IdP is same-site (localhost).
+    settings.SAML_SESSION_COOKIE_SAMESITE = "Lax"
+    with saml_provider(settings, tmp_path, live_server.url) as base:
+        yield base
+
+
+def saml_login(page, live_server, login):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_role("link", name="Log ind med din kommunekonto").click()
+    page.get_by_label("Username").fill(login)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_employee_logs_in_through_a_saml_provider(page, live_server, saml_idp, employee):
+    employee.employee_number = "E100"
+    employee.save()
+    saml_login(page, live_server, "anne")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hej, Anne Andersen")
+    assert_accessible(page)
+
+
+def test_unknown_person_is_refused_by_saml_in_danish(page, live_server, saml_idp, employee):
+    users = User.objects.count()
+    saml_login(page, live_server, "nobody")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du kan ikke logge ind i MUS endnu")
+    expect(page.get_by_role("alert")).to_contain_text("HR-afdelingen på hr@kommune.dk")
+    assert User.objects.count() == users
