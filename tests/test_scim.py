@@ -105,7 +105,10 @@ def test_deactivating_ends_sessions_at_once_and_keeps_the_reviews(scim, review, 
     browser = Client()
     browser.post("/login/", {"username": "anne", "password": PASSWORD})
     assert browser.get("/").status_code == 200
-    patch = {"schemas": [PATCH], "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}
+    patch = {
+        "schemas": [PATCH],
+        "Operations": [{"op": "Replace", "path": "active", "value": "False"}],
+    }
     response = send(scim, "patch", f"Users/{employee.user_id}", patch)
     assert response.status_code == 200 and response.json()["active"] is False
     assert browser.get("/").status_code == 302  # logged out on the next request
@@ -137,7 +140,10 @@ def test_without_the_token_nothing_changes(settings, office, employee, headers, 
     created = send(client, "post", "Users", ENTRA_CREATE)
     assert created.status_code == 401
     assert created.json()["detail"] == "A valid bearer token is required."
-    off = {"schemas": [PATCH], "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}
+    off = {
+        "schemas": [PATCH],
+        "Operations": [{"op": "Replace", "path": "active", "value": "False"}],
+    }
     assert send(client, "patch", f"Users/{employee.user_id}", off).status_code == 401
     assert User.objects.count() == users and User.objects.get(pk=employee.user_id).is_active
     assert "refused (401)" in caplog.text

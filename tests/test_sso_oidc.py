@@ -161,13 +161,20 @@ def test_a_superuser_is_never_matched(client, oidc, anne, monkeypatch):
         ("wrong nonce", lambda nonce: token("not-the-nonce")),
         ("no nonce", lambda nonce: token(None)),
         ("tampered", lambda nonce: token(nonce)[:-8] + "AAAAAAAA"),
-        ("unsigned", lambda nonce: jwt.encode({"sub": "x", "nonce": nonce}, None, algorithm="none")),
+        (
+            "unsigned",
+            lambda nonce: jwt.encode({"sub": "x", "nonce": nonce}, None, algorithm="none"),
+        ),
     ],
 )
 def test_a_bad_id_token_is_refused_and_changes_nothing(
     client, oidc, anne, monkeypatch, why, forge, caplog
 ):
-    people, users, events = Person.objects.count(), User.objects.count(), AccountEvent.objects.count()
+    people, users, events = (
+        Person.objects.count(),
+        User.objects.count(),
+        AccountEvent.objects.count(),
+    )
     state, nonce = start(client)
     response = finish(client, monkeypatch, state, forge(nonce))
     assert response.status_code == 400, why
@@ -216,7 +223,9 @@ def test_repeated_refusals_of_one_identity_lock_it_out(client, oidc, anne, monke
     # Locked even once the identity would match: the cool-off must pass first.
     Person.objects.filter(pk=anne.pk).update(employee_number="X999")
     state, nonce = start(client)
-    assert finish(client, monkeypatch, state, token(nonce, employee_number="X999")).status_code == 429
+    assert (
+        finish(client, monkeypatch, state, token(nonce, employee_number="X999")).status_code == 429
+    )
     assert not logged_in(client)
     Person.objects.filter(pk=anne.pk).update(employee_number="E100")
     # Another identity from the same address (a town hall behind one address) still logs in.

@@ -39,7 +39,9 @@ def saml_response(client, login, **knobs):
     fields = dict(re.findall(r'name="(requestId|relayState)" value="([^"]*)"', form.text))
     fields = {k: html.unescape(v) for k, v in fields.items()}
     answer = requests.post(
-        asked["Location"].split("?")[0] + "/login", data={**fields, "login": login, **knobs}, timeout=10
+        asked["Location"].split("?")[0] + "/login",
+        data={**fields, "login": login, **knobs},
+        timeout=10,
     )
     assert answer.ok, answer.text
     found = re.search(r'name="SAMLResponse" value="([^"]+)"', answer.text)
@@ -121,7 +123,9 @@ def tamper(answer: str) -> str:
         ("not base64 XML", lambda client: (saml_response(client, "anne"), "PHhtbD4=")[1]),
     ],
 )
-def test_a_bad_assertion_is_refused_and_changes_nothing(client, idp, anne, office, why, make, caplog):
+def test_a_bad_assertion_is_refused_and_changes_nothing(
+    client, idp, anne, office, why, make, caplog
+):
     from tests.conftest import make_person
 
     hanne = make_person("hanne", office, first_name="Hanne")

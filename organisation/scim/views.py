@@ -144,13 +144,15 @@ def _save(person: Person | None, fields: dict[str, Any], manager: Any = ...) -> 
     }
     form = PersonForm({**current, **fields})
     if not form.is_valid():
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        detail = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
         raise ScimError(400, detail, "invalidValue")
     data = form.cleaned_data
-    taken = User.objects.filter(username=data["username"]).exclude(pk=user.pk).exists() or (
-        Person.objects.filter(employee_number=data["employee_number"])
-        .exclude(pk=person.pk if person else None)
-        .exists()
+    others = Person.objects.filter(employee_number=data["employee_number"])
+    if person is not None:
+        others = others.exclude(pk=person.pk)
+    taken = (
+        User.objects.filter(username=data["username"]).exclude(pk=user.pk).exists()
+        or others.exists()
     )
     if taken:
         raise ScimError(409, "A person with this userName or employee number exists.", "uniqueness")
@@ -232,12 +234,17 @@ def users(request: HttpRequest) -> HttpResponse:
             if wanted:
                 attribute, _, value = wanted.partition(" eq ")
                 if attribute.strip() != "userName" or not value.strip().startswith('"'):
-                    raise ScimError(400, "Only userName eq \"…\" filters.", "invalidFilter")
+                    raise ScimError(400, 'Only userName eq "…" filters.', "invalidFilter")
                 people = people.filter(user__username=value.strip().strip('"'))
             found = [_resource(person) for person in people[:200]]
             return _respond(
-                {"schemas": [LIST], "totalResults": len(found), "Resources": found,
-                 "startIndex": 1, "itemsPerPage": len(found)}
+                {
+                    "schemas": [LIST],
+                    "totalResults": len(found),
+                    "Resources": found,
+                    "startIndex": 1,
+                    "itemsPerPage": len(found),
+                }
             )
         if request.method == "POST":
             body = _body(request)

@@ -17,7 +17,16 @@ from django.http import HttpRequest
 from organisation.auth import enabled, may_use_password, oidc_enabled, saml_enabled
 from organisation.models import HR_GROUP, Person, User
 
-__all__ = ["enabled", "identity_key", "keep_hr_role", "match", "may_use_password", "oidc_enabled", "refused", "saml_enabled"]
+__all__ = [
+    "enabled",
+    "identity_key",
+    "keep_hr_role",
+    "match",
+    "may_use_password",
+    "oidc_enabled",
+    "refused",
+    "saml_enabled",
+]
 
 log = logging.getLogger("organisation.sso")
 

@@ -8,7 +8,7 @@ in MUS is decided by organisation.sso.match, as for OpenID Connect.
 """
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 import saml2
 from axes.handlers.proxy import AxesProxyHandler
@@ -63,7 +63,7 @@ def config(request: HttpRequest | None = None) -> SPConfig:
 
 
 class Backend(Saml2Backend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         session_info: dict[str, Any] | None = None,
@@ -90,7 +90,7 @@ class Backend(Saml2Backend):
         return user
 
     def get_user(self, user_id: int) -> User | None:
-        return auth.Backend().get_user(user_id)
+        return cast("User | None", auth.Backend().get_user(user_id))
 
 
 def acs_failure(

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from organisation import sso
@@ -27,7 +27,7 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_oidc"] = sso.oidc_enabled()
         context["sso_on"] = sso.enabled()
@@ -40,7 +40,7 @@ class LogoutView(auth_views.LogoutView):
     A link rather than a redirect: the policy lets forms post only to MUS itself.
     """
 
-    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def post(self, request, *args, **kwargs):
         provider = provider_logout_url(request)
         response = super().post(request, *args, **kwargs)
         if provider is None:
@@ -49,7 +49,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The password page; with SSO on, it says where the password is kept instead."""
     if not sso.may_use_password(request.user.get_username()):
         return render(request, "registration/password_by_sso.html")
