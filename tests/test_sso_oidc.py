@@ -281,3 +281,13 @@ def test_without_sso_the_provider_pages_do_not_exist_and_passwords_work(client, 
     assert "kommunekonto" not in login_page
     client.post(reverse("login"), {"username": "anne", "password": PASSWORD})
     assert logged_in(client)
+
+
+def test_the_trail_names_a_person_who_came_through_sso(client, oidc, anne, review, monkeypatch):
+    from trail.models import ReviewEvent
+
+    state, nonce = start(client)
+    finish(client, monkeypatch, state, token(nonce))
+    before = ReviewEvent.objects.filter(review=review, actor=anne.user).count()
+    assert client.get(reverse("review_detail", args=[review.public_id])).status_code == 200
+    assert ReviewEvent.objects.filter(review=review, actor=anne.user).count() > before

@@ -27,6 +27,12 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if sso.enabled():  # the municipality's login comes first, not the password
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_oidc"] = sso.oidc_enabled()
