@@ -177,6 +177,8 @@ SAML_SESSION_COOKIE_SAMESITE = env.str("SAML_SESSION_COOKIE_SAMESITE", default="
 SSO_EMPLOYEE_NUMBER_CLAIM = env.str("SSO_EMPLOYEE_NUMBER_CLAIM", default="employee_number")
 SSO_EMAIL_CLAIM = env.str("SSO_EMAIL_CLAIM", default="email")
 SSO_GROUPS_CLAIM = env.str("SSO_GROUPS_CLAIM", default="groups")
+# The OIDC claim that says the e-mail address is verified (Entra ID: xms_edov).
+SSO_EMAIL_VERIFIED_CLAIM = env.str("SSO_EMAIL_VERIFIED_CLAIM", default="email_verified")
 SSO_HR_GROUPS = env.list("SSO_HR_GROUPS", default=[])
 # With SSO on, only these usernames (break-glass superusers) log in with a password.
 SSO_BREAK_GLASS_USERS = env.list("SSO_BREAK_GLASS_USERS", default=[])

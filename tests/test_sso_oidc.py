@@ -113,6 +113,14 @@ def test_a_verified_email_is_matched_when_no_number_comes(client, oidc, anne, mo
     assert client.session["_auth_user_id"] == str(anne.user.pk)
 
 
+def test_the_verified_claim_is_configurable_for_entra(client, oidc, anne, monkeypatch, settings):
+    settings.SSO_EMAIL_VERIFIED_CLAIM = "xms_edov"
+    state, nonce = start(client)
+    id_token = token(nonce, employee_number=None, email="anne@kommune.dk", xms_edov=True)
+    finish(client, monkeypatch, state, id_token)
+    assert client.session["_auth_user_id"] == str(anne.user.pk)
+
+
 def test_an_unverified_email_is_not_enough(client, oidc, anne, monkeypatch):
     state, nonce = start(client)
     id_token = token(nonce, employee_number=None, email="anne@kommune.dk", email_verified=False)
