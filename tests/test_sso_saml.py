@@ -150,3 +150,30 @@ def test_an_unsolicited_assertion_is_refused(client, idp, anne):
 def test_without_saml_its_pages_do_not_exist(client):
     assert client.get("/sso/saml/login/").status_code == 404
     assert client.post("/sso/saml/acs/", {"SAMLResponse": "x"}).status_code == 404
+
+
+def test_an_answer_from_an_unknown_identity_provider_is_refused(client, idp, anne, tmp_path):
+    """Another IdP, with its own key, answers MUS's real request: its issuer is unknown."""
+    from tests.identity_providers import node_provider, signing_pair
+
+    other = tmp_path / "other"
+    other.mkdir()
+    cert, key = signing_pair(other)
+    asked = client.get("/sso/saml/login/")
+    form = requests.get(asked["Location"], timeout=10).text
+    request_id = html.unescape(re.search(r'name="requestId" value="([^"]*)"', form).group(1))
+    with node_provider(
+        "saml.mjs",
+        "http://testserver/sso/saml/metadata/",
+        "http://testserver/sso/saml/acs/",
+        str(cert),
+        str(key),
+        ready_path="/metadata",
+    ) as stranger:
+        answer = requests.post(
+            f"{stranger}/sso/login", data={"requestId": request_id, "login": "anne"}, timeout=10
+        ).text
+    forged = html.unescape(re.search(r'name="SAMLResponse" value="([^"]+)"', answer).group(1))
+    before = counts()
+    assert post(client, forged).status_code in (400, 403)
+    assert not logged_in(client) and nothing_changed(before)
