@@ -40,14 +40,14 @@ def node_provider(script: str, *args: str, ready_path: str):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(150):
             if process.poll() is not None:
                 pytest.fail(f"{script} stopped: {process.stdout.read()}")
             try:
-                if requests.get(base + ready_path, timeout=1).ok:
+                if requests.get(base + ready_path, timeout=10).ok:
                     break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:  # not listening yet, or a loaded machine
+                time.sleep(0.2)
         else:
             pytest.fail(f"{script} did not answer on {base}")
         yield base
