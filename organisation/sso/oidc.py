@@ -56,7 +56,8 @@ class Backend(OIDCAuthenticationBackend):
             self.request.axes_locked_out = True
             sso.refused(self.request, key, "locked out after repeated failures")
             raise PermissionDenied
-        user = sso.match(payload, email_verified=payload.get(settings.SSO_EMAIL_VERIFIED_CLAIM) is True)
+        verified = payload.get(settings.SSO_EMAIL_VERIFIED_CLAIM) is True
+        user = sso.match(payload, email_verified=verified)
         if user is None:
             sso.refused(self.request, key, "matches no active person")
             return None
