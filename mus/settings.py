@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "django_tasks_db",
     "axes",
+    "djangosaml2",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",  # the SAML request, kept for its answer
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,7 +138,56 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, then the real one
     "organisation.auth.Backend",  # Django's ModelBackend, reading the user's person with the user
+    "organisation.sso.oidc.Backend",  # OpenID Connect, when configured
+    "organisation.sso.saml.Backend",  # SAML 2.0, when configured
 ]
+# Single sign-on (docs/sso.md): OpenID Connect when OIDC_CLIENT_ID is set, SAML 2.0 when
+# SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE is; with neither, MUS's own passwords.
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_URI", default="")
+OIDC_OP_USER_ENDPOINT = ""  # unused: the signed ID token carries the claims
+OIDC_OP_END_SESSION_ENDPOINT = env.str("OIDC_END_SESSION_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGORITHM", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # an identity that matches no one is refused, never created
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's single logout
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sso/refused/"
+SAML_IDP_METADATA_URL = env.str("SAML_IDP_METADATA_URL", default="")
+SAML_IDP_METADATA_FILE = env.str("SAML_IDP_METADATA_FILE", default="")
+SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")
+SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+SAML_CONFIG_LOADER = "organisation.sso.saml.config"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # a plain redirect
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "organisation.sso.saml.acs_failure"
+SAML_CSP_HANDLER = ""  # MUS's own policy applies; the SAML pages run no script
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}  # nothing copied: matching decides
+# The SAML session cookie travels with the provider's cross-site POST (over HTTPS).
+SAML_SESSION_COOKIE_SAMESITE = env.str("SAML_SESSION_COOKIE_SAMESITE", default="None")
+# Which claim (OIDC) or attribute (SAML) carries the employee number, the e-mail address
+# and the groups; members of an SSO_HR_GROUPS group get the HR role, nothing more.
+SSO_EMPLOYEE_NUMBER_CLAIM = env.str("SSO_EMPLOYEE_NUMBER_CLAIM", default="employee_number")
+SSO_EMAIL_CLAIM = env.str("SSO_EMAIL_CLAIM", default="email")
+SSO_GROUPS_CLAIM = env.str("SSO_GROUPS_CLAIM", default="groups")
+# The OIDC claim that says the e-mail address is verified (Entra ID: xms_edov).
+SSO_EMAIL_VERIFIED_CLAIM = env.str("SSO_EMAIL_VERIFIED_CLAIM", default="email_verified")
+SSO_HR_GROUPS = env.list("SSO_HR_GROUPS", default=[])
+# With SSO on, only these usernames (break-glass superusers) log in with a password.
+SSO_BREAK_GLASS_USERS = env.list("SSO_BREAK_GLASS_USERS", default=[])
+# Whom a person the directory does not know should contact, shown on the refusal page.
+SSO_CONTACT = env.str("SSO_CONTACT", default="")
+# SCIM 2.0 provisioning (organisation.scim): off unless a bearer token is set.
+SCIM_TOKEN = env.str("SCIM_TOKEN", default="")
+SCIM_DEPARTMENT = env.str("SCIM_DEPARTMENT", default="")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mus import views
 from organisation import accounts
+from organisation.sso import views as sso_views
 
 admin.site.site_header = _("MUS administration")
 admin.site.site_title = _("MUS administration")
@@ -16,13 +17,15 @@ handler400 = "mus.views.bad_request"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sso_views.LoginView.as_view(), name="login"),
+    path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     path("logout/everywhere/", accounts.logout_everywhere, name="logout_everywhere"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", sso_views.password_change, name="password_change"),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
+    path("sso/", include("organisation.sso.urls")),
+    path("scim/v2/", include("organisation.scim.urls")),
     path("", include("reviews.urls")),
     path("", include("hr.urls")),
     path("", include("privacy.urls")),

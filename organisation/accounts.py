@@ -51,7 +51,12 @@ def attempted_username(
     No account has a longer one, and axes keeps the name in 255 characters: a longer
     name would fail to be stored (on PostgreSQL) instead of counting as a failure.
     """
-    username = (credentials or {}).get("username") or request.POST.get("username")
+    username = (
+        (credentials or {}).get("username")
+        or request.POST.get("username")
+        # A refused single sign-on is counted against the identity (organisation.sso).
+        or getattr(request, "sso_identity", None)
+    )
     if username is None:
         return None
     return str(username)[: User._meta.get_field("username").max_length]

@@ -1,5 +1,6 @@
 """The login backend: Django's, with what every page asks of the user read in one query."""
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +9,24 @@ from django.db.models.expressions import RawSQL
 
 from organisation.models import User
 from organisation.roles import HR_RIGHT
+
+
+def oidc_enabled() -> bool:
+    return bool(settings.OIDC_RP_CLIENT_ID)
+
+
+def saml_enabled() -> bool:
+    return bool(settings.SAML_IDP_METADATA_URL or settings.SAML_IDP_METADATA_FILE)
+
+
+def enabled() -> bool:
+    """Whether people log in through the municipality's provider (organisation.sso)."""
+    return oidc_enabled() or saml_enabled()
+
+
+def may_use_password(username: str | None) -> bool:
+    """With SSO on, only the break-glass accounts named in SSO_BREAK_GLASS_USERS may."""
+    return not enabled() or (username or "") in settings.SSO_BREAK_GLASS_USERS
 
 
 def _holds_right_sql() -> str:
@@ -38,6 +57,12 @@ class Backend(ModelBackend):
     and the start page whether they are HR: read with the user, neither costs a query
     of its own. Like Django's permission cache, the answer holds for the request.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # With single sign-on on, a password opens only the break-glass accounts.
+        if not may_use_password(username):
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
     def get_user(self, user_id):
         try:

@@ -251,15 +251,29 @@ def test_a_made_up_id_is_a_404_like_any_other_review(client, employee, review):
 # and writes that change the review under the matrix's feet (talk_start) or need a goal:
 # those are checked persona by persona in test_talk.py and test_prepare.py. Any other URL
 # must be in cases().
-NOT_IN_THE_MATRIX = {"login", "logout", "password_change_done", "set_language", "favicon"} | {
-    "talk_start",
-    "talk_text",
-    "prepare_share",
-    "goal_edit",
-    "goal_accept",
-    "goal_delete",
-    "goal_status",
-}
+NOT_IN_THE_MATRIX = (
+    {"login", "logout", "password_change_done", "set_language", "favicon"}
+    | {
+        "talk_start",
+        "talk_text",
+        "prepare_share",
+        "goal_edit",
+        "goal_accept",
+        "goal_delete",
+        "goal_status",
+    }
+    | {
+        # Single sign-on and SCIM read no review: tests/test_sso_*.py and tests/test_scim.py.
+        "sso_refused",
+        "oidc_login",
+        "oidc_authentication_callback",
+        "saml2_login",
+        "saml2_acs",
+        "saml2_metadata",
+        "scim_users",
+        "scim_user",
+    }
+)
 
 
 def test_every_named_url_of_the_app_is_in_the_matrix(review):

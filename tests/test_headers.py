@@ -106,6 +106,15 @@ VISITS = {
     "favicon": Visit(None, status=302),
     "logout_everywhere": Visit("employee", "POST", status=302),
     "logout": Visit("employee", "POST", status=302),
+    # Single sign-on and SCIM, as they answer with neither configured.
+    "sso_refused": Visit(None, status=403),
+    "oidc_login": Visit(None, status=404),
+    "oidc_authentication_callback": Visit(None, status=404),
+    "saml2_login": Visit(None, status=404),
+    "saml2_acs": Visit(None, "POST", status=404),
+    "saml2_metadata": Visit(None, status=404),
+    "scim_users": Visit(None, status=401),
+    "scim_user": Visit(None, args="user", status=401),
 }
 
 PERMISSIONS_OFF = ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid"]
@@ -182,6 +191,7 @@ class Sweep:
             "goal": self.world["goal"].pk,
             "year": self.world["concluded"].round.talks_start.year,
             "export": self.world["export"].pk,
+            "user": self.world["employee"].pk,
         }
         return [objects[name] for name in spec.split()]
 

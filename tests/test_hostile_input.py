@@ -235,6 +235,16 @@ def endpoints(w) -> dict[str, Endpoint]:
         "password_change_done": Endpoint("employee"),
         "set_language": Endpoint(None, fields={"language": choice("da", "en"), "next": text}),
         "favicon": Endpoint(None),
+        # Single sign-on and SCIM, as they answer with neither configured (404, 403, 401);
+        # their refusals of bad tokens and bodies: tests/test_sso_*.py, tests/test_scim.py.
+        "sso_refused": Endpoint(None),
+        "oidc_login": Endpoint(None, fields={"next": text}),
+        "oidc_authentication_callback": Endpoint(None, fields={"code": text, "state": text}),
+        "saml2_login": Endpoint(None, fields={"next": text}),
+        "saml2_acs": Endpoint(None, fields={"SAMLResponse": text, "RelayState": text}),
+        "saml2_metadata": Endpoint(None),
+        "scim_users": Endpoint(None, fields={"userName": text}),
+        "scim_user": Endpoint(None, kwargs={"pk": 1}, fields={"active": text}),
         "round_list": Endpoint("hr", shows="round_list"),
         "round_create": Endpoint("hr", fields=s["round"], shows="round_list"),
         "round_detail": Endpoint(

@@ -249,6 +249,16 @@ NOT_PAGES = {
     "logout": "POST only; answers with a redirect to the login page",
     "set_language": "POST only; answers with a redirect back",
     "favicon": "the icon, not a page",
+    # Single sign-on and SCIM: off here; with a provider, tests/browser/test_sso_journey.py
+    # walks the login, the refusal page and logging out (axe on each).
+    "sso_refused": "the refusal after single sign-on: tests/browser/test_sso_journey.py",
+    "oidc_login": "a redirect to the OpenID provider",
+    "oidc_authentication_callback": "the provider's answer: a redirect",
+    "saml2_login": "a redirect to the SAML identity provider",
+    "saml2_acs": "POST only, from the identity provider; a redirect",
+    "saml2_metadata": "SAML metadata (XML), not a page",
+    "scim_users": "SCIM's JSON API for Entra ID",
+    "scim_user": "SCIM's JSON API for Entra ID",
     "round_open": "POST only; redirects to the round",
     "round_export": "POST only; redirects to the round",
     "round_jobs": "the htmx fragment of the round's page that shows the bulk work's progress",
