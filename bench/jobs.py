@@ -69,14 +69,14 @@ def measure(workers: int, env: dict, sink) -> dict:
     from django.test import Client
     from django.urls import reverse
 
+    # Nothing left in the queue from an earlier run (this is the bench's own database).
+    from django_tasks_db.models import DBTaskResult
+
     from hr import jobs
     from hr.models import JobPart, RoundJob
     from notifications.models import Notice
     from organisation.models import Department, User
     from reviews.models import Review, Round, State
-
-    # Nothing left in the queue from an earlier run (this is the bench's own database).
-    from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.all().delete()
     RoundJob.objects.filter(status=RoundJob.Status.RUNNING).update(status=RoundJob.Status.FAILED)
