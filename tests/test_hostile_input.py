@@ -246,6 +246,8 @@ def endpoints(w) -> dict[str, Endpoint]:
             fields={"departments": s["round"]["departments"], "people": s["round"]["people"]},
         ),
         "round_close": Endpoint("hr", kwargs={"pk": round_("open")}),
+        "round_open_confirm": Endpoint("hr", kwargs={"pk": round_("draft")}),
+        "round_close_confirm": Endpoint("hr", kwargs={"pk": round_("open")}),
         "round_reminders": Endpoint(
             "hr",
             kwargs={"pk": round_("open")},
@@ -321,6 +323,8 @@ def endpoints(w) -> dict[str, Endpoint]:
             shows="talk",
         ),
         "talk_end": Endpoint("manager", review="talking", kwargs=talk),
+        "talk_end_confirm": Endpoint("manager", review="talking", kwargs=talk),
+        "talk_start_confirm": Endpoint("manager", kwargs={"public_id": review("preparing")}),
         "talk_confirm": Endpoint(
             "employee",
             review="held",
