@@ -34,6 +34,7 @@ urlpatterns = [
         talking.talk_end_confirm,
         name="talk_end_confirm",
     ),
+    path("reviews/<uuid:public_id>/talk/screen/", talking.talk_projector, name="talk_projector"),
     path("reviews/<uuid:public_id>/talk/focus/", talking.talk_focus, name="talk_focus"),
     path("reviews/<uuid:public_id>/talk/text/", talking.talk_text, name="talk_text"),
     path("reviews/<uuid:public_id>/talk/end/", talking.talk_end, name="talk_end"),

@@ -154,6 +154,7 @@ def cases(review):
         ("GET", reverse("review_pdf", args=[uuid]), record_before_conclusion),
         # The talk has not begun: its page sends the parties back to the review.
         ("GET", reverse("talk", args=[uuid]), lambda p: party_write(p, 302)),
+        ("GET", reverse("talk_projector", args=[uuid]), lambda p: party_write(p, 302)),
         ("POST", reverse("talk_focus", args=[uuid]), lambda p: party_write(p, 302)),
         ("POST", reverse("talk_end", args=[uuid]), lambda p: party_write(p, 302)),
         ("POST", reverse("talk_confirm", args=[uuid]), lambda p: party_write(p, 302)),

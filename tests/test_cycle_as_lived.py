@@ -285,3 +285,74 @@ def test_a_second_round_in_one_year_needs_an_explicit_yes(
     client.post(reverse("round_open", args=[second.pk]), {"second_round": "yes"})
     assert Round.objects.get(pk=second.pk).status == Round.Status.OPEN
     assert second.reviews.filter(employee=employee).exists()
+
+
+# 8. The talk compares two views
+
+
+@pytest.fixture
+def answered(talking):
+    from reviews.models import Answer, Preparation
+
+    question = talking.round.question_set.themes.first().questions.first()
+    for party, text in (("employee", "Anne svarer"), ("manager", "Mette svarer")):
+        preparation = Preparation.objects.get(review=talking, party=party)
+        Answer.objects.create(preparation=preparation, question=question, text=text)
+    return question
+
+
+def test_the_talk_shows_both_answers_question_by_question(client, talking, answered, employee):
+    client.force_login(employee.user)
+    page = client.get(url("talk", talking)).content.decode()
+    row = page.split(answered.text)[1].split("</tr>")[0]
+    assert "Anne svarer" in row and "Mette svarer" in row
+
+
+def test_the_talk_shows_each_wheel_and_the_combined_one(client, talking, manager):
+    client.force_login(manager.user)
+    page = client.get(url("talk", talking)).content.decode()
+    assert page.count("<svg") >= 3
+    assert 'id="wheel-employee-title"' in page and 'id="wheel-manager-title"' in page
+    assert "Medarbejderens hjul: Faglighed: stærk kompetence" in page
+    assert "Lederens hjul: Faglighed: fokusområde" in page
+
+
+def test_the_focus_choice_says_who_marked_a_focus_area(client, talking, employee):
+    client.force_login(employee.user)
+    response = client.get(url("talk", talking))
+    marked = {row.name: by for row, _checked, by in response.context["focus_choices"]}
+    assert marked["Faglighed"] == "lederen har markeret den som fokusområde"
+    assert marked["Politik"] == ""
+
+
+@pytest.mark.parametrize("section", ["compare", "answers", "goals", "nonsense"])
+def test_the_projector_shows_one_section_of_what_both_see(
+    client, talking, answered, manager, section
+):
+    client.force_login(manager.user)
+    Review.objects.filter(pk=talking.pk).update(talk_notes="Private noter", summary="Resumé")
+    Reflection.objects.create(review=talking, author=manager, party="manager", role="Min egen")
+    response = client.get(url("talk_projector", talking), {"section": section})
+    page = response.content.decode()
+    assert response.status_code == 200
+    for private in ("Private noter", "Resumé", "Min egen"):
+        assert private not in page
+    assert ("Mette svarer" in page) == (section == "answers")
+    assert (page.count("<svg") >= 3) == (section in ("compare", "nonsense"))
+
+
+@pytest.mark.parametrize("who", ["colleague", "other_manager", "senior_manager", "hr_user"])
+def test_no_one_else_sees_the_projector(client, talking, who, request):
+    person = request.getfixturevalue(who)
+    client.force_login(getattr(person, "user", person))
+    assert client.get(url("talk_projector", talking)).status_code == 404
+
+
+def test_the_projector_waits_for_the_talk(client, review, employee):
+    client.force_login(employee.user)
+    assert client.get(url("talk_projector", review)).status_code == 302
+
+
+def test_the_projector_takes_no_post(client, talking, manager):
+    client.force_login(manager.user)
+    assert client.post(url("talk_projector", talking)).status_code == 405

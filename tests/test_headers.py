@@ -45,6 +45,7 @@ VISITS = {
     "prepare": Visit("colleague", args="open"),
     "talk": Visit("employee", args="concluded"),
     "reflection": Visit("employee", args="concluded"),
+    "talk_projector": Visit("employee", args="concluded"),
     "review_pdf": Visit("employee", args="concluded", download=True),
     "review_trail": Visit("employee", args="concluded"),
     "catalogue_guide_pdf": Visit("employee", args="catalogue", download=True),

@@ -324,6 +324,9 @@ def endpoints(w) -> dict[str, Endpoint]:
         ),
         "talk_end": Endpoint("manager", review="talking", kwargs=talk),
         "talk_end_confirm": Endpoint("manager", review="talking", kwargs=talk),
+        "talk_projector": Endpoint(
+            "employee", review="talking", kwargs=talk, fields={"section": text}, query=True
+        ),
         "talk_start_confirm": Endpoint("manager", kwargs={"public_id": review("preparing")}),
         "talk_confirm": Endpoint(
             "employee",

@@ -120,6 +120,7 @@ def round_open_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     twice = second_rounds(round_)
     people = round_.participants().select_related("user", "manager__user", "department")
     participants = [(p, twice.get(p.pk, [])) for p in people.order_by("user__last_name")]
+    with_review = sum(1 for p, _rounds in participants if p.manager_id)  # no manager: no review
     context = {
         "round": round_,
         "title": _("Open the round “%(name)s”?") % {"name": round_},
@@ -127,9 +128,9 @@ def round_open_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             ngettext(
                 "%(count)d person gets a review with their manager, and both are told by e-mail.",
                 "%(count)d people get a review with their manager, and both are told by e-mail.",
-                len(participants),
+                with_review,
             )
-            % {"count": len(participants)},
+            % {"count": with_review},
             _("An opened round cannot be made a draft again."),
         ],
         "participants": participants,

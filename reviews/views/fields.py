@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_htmx.http import reswap, retarget
 
+from common.fields import own_field
 from competencies.models import Theme
 from competencies.wheel import Level
 from reviews.models import Answer, EditConflictError, Mark, VersionedText
@@ -143,7 +144,7 @@ def versioned_field(
     else:
         text = getattr(obj, name, "") if value is None else value
         version = getattr(obj, f"{name}_version", 0)
-    max_length = type(obj)._meta.get_field(name).max_length
+    max_length = own_field(obj, name).max_length
     return TextField(name, text or "", version or 0, label, rows, max_length, conflict)
 
 

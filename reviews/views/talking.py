@@ -11,13 +11,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.fields import own_field
 from common.views import run_write
-from competencies.wheel import render_wheel
+from competencies.wheel import Level, render_wheel
 from organisation.http import AuthenticatedHttpRequest
-from reviews import comparison, lookups, preparation
+from reviews import comparison, lookups, preparation, side_by_side
 from reviews import talk as talk_service
 from reviews.access import ReviewAccess
 from reviews.forms import (
@@ -43,7 +44,8 @@ def _talk_context(
     conflicts: dict[str, EditConflictError] | None = None,
 ) -> dict[str, Any]:
     preparation.other_preparation_shown(review_access)  # its marks and notes, side by side
-    rows = comparison.rows_for(review, review_access.preparations)
+    views = side_by_side.views(review_access)
+    rows = views.rows
     goals = list(review.goals.all())
     chosen = {(f.competence_id, f.name) for f in review.focus_areas.all()}
     letters = comparison.symbols()
@@ -52,7 +54,9 @@ def _talk_context(
         "access": review_access,
         "rows": rows,
         "letters": letters,
-        "focus_choices": [(row, row.focus_key in chosen) for row in rows],
+        "answers": views.answers,
+        "wheels": views.wheels,
+        "focus_choices": [(row, row.focus_key in chosen, _focus_marked_by(row)) for row in rows],
         "wheel": render_wheel(
             comparison.shared_wheel_teeth(rows),
             title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
@@ -71,6 +75,18 @@ def _talk_context(
     }
 
 
+def _focus_marked_by(row: comparison.ComparedRow) -> str:
+    """Who marked this competence fokusområde, said beside it in the focus-area choice."""
+    employee, manager = (row.level_of(party) == Level.FOCUS for party in ("employee", "manager"))
+    if employee and manager:
+        return _("both marked it a focus area")
+    if employee:
+        return _("the employee marked it a focus area")
+    if manager:
+        return _("the manager marked it a focus area")
+    return ""
+
+
 @login_required
 def talk(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = lookups.review_for_the_two(
@@ -79,6 +95,33 @@ def talk(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     if not review_access.can_see_comparison:  # the talk has not begun
         return redirect("review_detail", public_id=public_id)
     return render(request, "reviews/talk.html", _talk_context(review, review_access))
+
+
+PROJECTOR_SECTIONS = {
+    "compare": gettext_lazy("Your two views"),
+    "answers": gettext_lazy("Your answers"),
+    "goals": gettext_lazy("Focus areas and goals"),
+}
+
+
+@login_required
+@require_GET
+def talk_projector(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """The talk on the meeting room's screen: large type, one section at a time, and only
+    what both of the two may see (the comparison, the answers, what they agree)."""
+    review, review_access = lookups.review_for_the_two(
+        request.user, public_id, shows=Action.OPENED_TALK
+    )
+    if not review_access.can_see_comparison:
+        return redirect("review_detail", public_id=public_id)
+    section = request.GET.get("section", "compare")
+    if section not in PROJECTOR_SECTIONS:
+        section = "compare"
+    context = _talk_context(review, review_access) | {
+        "section": section,
+        "sections": PROJECTOR_SECTIONS.items(),
+    }
+    return render(request, "reviews/talk_projector.html", context)
 
 
 # A write of the talk, given the review and the requesting party's access to it.
@@ -116,7 +159,7 @@ def talk_start_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
     not_shared = [
         p.get_party_display()
         for p in review_access.preparations.values()
-        if p is not None and not p.is_shared
+        if not p.is_shared
     ]
     points = [
         _("Both preparations are locked: neither of you can change them any more."),
@@ -326,8 +369,8 @@ def reflection(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
         try:
             texts = form.texts()
             if one and form.cleaned_data.get("take_saved"):
-                own = talk_service.own_reflection(review_access)
-                texts = {name: (getattr(own, name), v) for name, (_t, v) in texts.items()}
+                kept = talk_service.own_reflection(review_access)
+                texts = {name: (getattr(kept, name), v) for name, (_t, v) in texts.items()}
             conflicts = talk_service.save_reflection(review_access, texts)
         except ValidationError as error:
             if one:
@@ -335,8 +378,8 @@ def reflection(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
             messages.error(request, " ".join(error.messages))
         else:
             if one:
-                own = talk_service.own_reflection(review_access)
-                return fields.autosave_answer(request, own, texts, conflicts, text_url)
+                saved = talk_service.own_reflection(review_access)
+                return fields.autosave_answer(request, saved, texts, conflicts, text_url)
             if not conflicts:
                 messages.success(request, _("Your reflections are saved."))
                 return redirect("reflection", public_id=public_id)
