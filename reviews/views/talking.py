@@ -157,9 +157,7 @@ def talk_start_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> Ht
     if not review_access.can_start_talk:
         return redirect("review_detail", public_id=public_id)
     not_shared = [
-        p.get_party_display()
-        for p in review_access.preparations.values()
-        if not p.is_shared
+        p.get_party_display() for p in review_access.preparations.values() if not p.is_shared
     ]
     points = [
         _("Both preparations are locked: neither of you can change them any more."),
