@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.collation import Localised
@@ -162,6 +163,16 @@ class RoundForm(ParticipantsForm, ReminderScheduleForm):
         super().__init__(*args, **kwargs)
         # Who reads what is typed, said beside it, as for every text box in MUS.
         self.fields["name"].help_text = _("Everyone in the round reads it, in pages and e-mails.")
+
+    def clean_preparation_deadline(self):
+        deadline = self.cleaned_data.get("preparation_deadline")
+        if (
+            deadline
+            and deadline < timezone.localdate()
+            and "preparation_deadline" in self.changed_data
+        ):
+            raise ValidationError(_("The deadline has already passed: choose a date ahead."))
+        return deadline
 
     def save(self, commit=True):
         round_ = super().save(commit)

@@ -22,7 +22,8 @@ predecessor's; the predecessor's stays theirs alone (reviews.services.move_to_ma
 
 HR's powers have edges: a review is never moved to the one moving it nor to anyone who
 holds the HR right, HR does not handle a review of their own, and reopening needs an
-open round. A closed round accepts nothing more but the goals' status.
+open round. A closed round accepts nothing more but the goals' status and one's own
+reflections.
 
 How refusals answer, everywhere: an object one may not see is a 404, so that its
 existence is not confirmed; a page only HR uses is a 403; an action one may not take
@@ -287,8 +288,10 @@ class ReviewAccess:
 
     @property
     def can_reflect(self) -> bool:
-        """Write and share one's own reflections: the two, while the talk is under way."""
-        return self.can_talk
+        """Write and share one's own reflections: the two, from the talk on and through the
+        year, also once the review is concluded and its round closed. Concluding freezes
+        the shared record (the talk, the agreement), not one's private notes."""
+        return self.is_one_of_the_two and self.review.in_talk
 
     def can_edit_reflection(self, reflection: Reflection | None) -> bool:
         """One's own reflection, until it is shared (``reflection`` None: not begun yet)."""

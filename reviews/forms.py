@@ -27,6 +27,14 @@ class GoalForm(forms.ModelForm):
             "due": CalendarDateInput(),
         }
 
+    def clean_due(self) -> datetime.date | None:
+        """A goal is for the time ahead: a date already past is refused (an unchanged old
+        date on a goal being reworded is left as it was)."""
+        due = self.cleaned_data.get("due")
+        if due and due < timezone.localdate() and "due" in self.changed_data:
+            raise ValidationError(_("The date has already passed: choose a date ahead."))
+        return due
+
 
 class TalkTimeForm(forms.Form):
     """The manager sets the talk's date, time and place; both then receive an invitation."""
@@ -202,19 +210,43 @@ class LevelForm(forms.Form):
 
 
 class TalkTextForm(forms.Form):
-    """The manager's summary or the talk notes: which, its text, and its version."""
+    """The talk's texts: the manager's summary and the talk notes, each with the version it
+    was based on (``<name>-version``). htmx posts one text as one types (``field`` names
+    it; ``base_version`` and ``take_saved`` after a conflict); the page without JavaScript
+    posts all of them at once, so that saving one never drops the other."""
 
-    field = forms.ChoiceField(choices=[("summary", "summary"), ("talk_notes", "talk_notes")])
+    TEXTS = ("summary", "talk_notes")
+
+    field = forms.ChoiceField(required=False, choices=[(t, t) for t in TEXTS])
     summary = WrittenField()
     talk_notes = WrittenField()
-    version = VersionField()
+    version = VersionField()  # the version of ``field``, as older pages posted it
+    base_version = VersionField()
+    take_saved = forms.BooleanField(required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        for name in self.TEXTS:
+            self.fields[f"{name}-version"] = VersionField()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if field := data.get("field"):
             data["text"] = data.get(field, "")
+            data["version"] = (
+                data.get("base_version") or data.get("version") or data.get(f"{field}-version", 0)
+            )
         return data
+
+    def texts(self) -> dict[str, tuple[str, int]]:
+        """(text, version) of each posted text, by name: one if ``field`` names it."""
+        data = valid(self)
+        if field := data.get("field"):
+            return {field: (data["text"], data["version"])}
+        return {
+            name: (data[name], data[f"{name}-version"]) for name in self.TEXTS if name in self.data
+        }
 
 
 class FocusForm(forms.Form):
@@ -235,17 +267,25 @@ class FocusForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     """One's reflections: the posted points, each with the version it was based on. Points
-    not posted are left as they are."""
+    not posted are left as they are. htmx posts one point as one types (``field`` names
+    it; ``base_version`` and ``take_saved`` after a conflict)."""
+
+    field = forms.ChoiceField(required=False, choices=[(f, f) for f in Reflection.FIELDS])
+    base_version = VersionField()
+    take_saved = forms.BooleanField(required=False)
 
     def __init__(self, data):
         super().__init__(data)
         for name in Reflection.FIELDS:
-            if name in data:
+            if name in data or name == data.get("field"):
                 self.fields[name] = WrittenField()
                 self.fields[f"{name}-version"] = VersionField()
 
     def texts(self) -> dict[str, tuple[str, int]]:
         data = valid(self)
+        if field := data.get("field"):
+            version = data.get("base_version") or data[f"{field}-version"]
+            return {field: (data[field], version)}
         return {
             name: (data[name], data[f"{name}-version"])
             for name in Reflection.FIELDS

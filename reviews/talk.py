@@ -256,8 +256,31 @@ TALK_TEXTS = {"summary": Action.WROTE_SUMMARY, "talk_notes": Action.WROTE_TALK_N
 @transaction.atomic
 def save_talk_text(access: ReviewAccess, field: str, text: str, base_version: int) -> None:
     """The manager's summary, or the talk notes both write, saved on the version it saw."""
-    if not access.writes(field):
-        raise forbidden(access, access.write_refusal(field))
-    _require(access, _locked(access).can_write(field))
-    access.review.save_text(field, text, base_version)
-    recording.write(access, TALK_TEXTS[field])
+    conflicts = save_talk_texts(access, {field: (text, base_version)})
+    if conflicts:
+        raise conflicts[field]
+
+
+@transaction.atomic
+def save_talk_texts(
+    access: ReviewAccess, texts: dict[str, tuple[str, int]]
+) -> dict[str, EditConflictError]:
+    """The talk's texts posted together, each on the version it saw; returns the conflicts,
+    by field, that were refused (the others are saved: nothing typed is dropped)."""
+    for field in texts:
+        if not access.writes(field):
+            raise forbidden(access, access.write_refusal(field))
+    _require(access, _locked(access).can_talk)
+    conflicts: dict[str, EditConflictError] = {}
+    for field, (text, version) in texts.items():
+        _require(access, access.can_write(field))
+        if getattr(access.review, field) == text:
+            continue  # posted with the other text, unchanged: no new version
+        try:
+            access.review.save_text(field, text, version)
+        except EditConflictError as conflict:
+            conflict.mine = text
+            conflicts[field] = conflict
+        else:
+            recording.write(access, TALK_TEXTS[field])
+    return conflicts

@@ -24,6 +24,17 @@ urlpatterns = [
         name="reflection_share",
     ),
     path("reviews/<uuid:public_id>/talk/start/", talking.talk_start, name="talk_start"),
+    path(
+        "reviews/<uuid:public_id>/talk/start/confirm/",
+        talking.talk_start_confirm,
+        name="talk_start_confirm",
+    ),
+    path(
+        "reviews/<uuid:public_id>/talk/end/confirm/",
+        talking.talk_end_confirm,
+        name="talk_end_confirm",
+    ),
+    path("reviews/<uuid:public_id>/talk/screen/", talking.talk_projector, name="talk_projector"),
     path("reviews/<uuid:public_id>/talk/focus/", talking.talk_focus, name="talk_focus"),
     path("reviews/<uuid:public_id>/talk/text/", talking.talk_text, name="talk_text"),
     path("reviews/<uuid:public_id>/talk/end/", talking.talk_end, name="talk_end"),

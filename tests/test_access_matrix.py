@@ -87,6 +87,12 @@ def manager_write(persona, ok):
     return {"manager": ok, "employee": 403}.get(persona, 404)
 
 
+def manager_or_back(persona, ok):
+    if persona == "anonymous":
+        return "login"
+    return {"manager": ok, "employee": 302}.get(persona, 404)
+
+
 def everyone(status):
     return lambda p: "login" if p == "anonymous" else status
 
@@ -105,6 +111,20 @@ def cases(review):
         ("GET", reverse("round_create"), hr_page),
         ("GET", reverse("round_detail", args=[round_pk]), lambda p: expected_for_hr_object(p, 200)),
         ("POST", reverse("round_open", args=[round_pk]), lambda p: expected_for_hr_object(p, 302)),
+        # The confirmations: an open round is not opened again (back to it); closing asks.
+        (
+            "GET",
+            reverse("round_open_confirm", args=[round_pk]),
+            lambda p: expected_for_hr_object(p, 302),
+        ),
+        (
+            "GET",
+            reverse("round_close_confirm", args=[round_pk]),
+            lambda p: expected_for_hr_object(p, 200),
+        ),
+        # Starting the talk asks the manager first; the employee is sent back to the review.
+        ("GET", reverse("talk_start_confirm", args=[uuid]), lambda p: manager_or_back(p, 200)),
+        ("GET", reverse("talk_end_confirm", args=[uuid]), lambda p: party_write(p, 302)),
         (
             "POST",
             reverse("round_export", args=[round_pk]),
@@ -147,6 +167,7 @@ def cases(review):
         ("GET", reverse("review_pdf", args=[uuid]), record_before_conclusion),
         # The talk has not begun: its page sends the parties back to the review.
         ("GET", reverse("talk", args=[uuid]), lambda p: party_write(p, 302)),
+        ("GET", reverse("talk_projector", args=[uuid]), lambda p: party_write(p, 302)),
         ("POST", reverse("talk_focus", args=[uuid]), lambda p: party_write(p, 302)),
         ("POST", reverse("talk_end", args=[uuid]), lambda p: party_write(p, 302)),
         ("POST", reverse("talk_confirm", args=[uuid]), lambda p: party_write(p, 302)),

@@ -49,6 +49,7 @@ VISITS = {
     "prepare_share_confirm": Visit("colleague", args="open"),
     "talk": Visit("employee", args="concluded"),
     "reflection": Visit("employee", args="concluded"),
+    "talk_projector": Visit("employee", args="concluded"),
     "review_pdf": Visit("employee", args="concluded", download=True),
     "review_trail": Visit("employee", args="concluded"),
     "catalogue_guide_pdf": Visit("employee", args="catalogue", download=True),
@@ -59,6 +60,11 @@ VISITS = {
     "round_list": Visit("hr"),
     "round_create": Visit("hr"),
     "round_detail": Visit("hr", args="round"),
+    # The confirmations before a step that cannot be undone (a page, or back if not due).
+    "round_open_confirm": Visit("hr", args="round", status=302),
+    "round_close_confirm": Visit("hr", args="round"),
+    "talk_start_confirm": Visit("manager", args="open"),
+    "talk_end_confirm": Visit("manager", args="concluded", status=302),
     # HR's insight: the progress tree, the focus map, the MED report, and their files.
     "round_progress": Visit("hr", args="round"),
     "round_progress_csv": Visit("hr", args="round", download=True),

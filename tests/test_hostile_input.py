@@ -260,6 +260,8 @@ def endpoints(w) -> dict[str, Endpoint]:
         "round_export": Endpoint("hr", kwargs={"pk": round_("open")}),
         "round_jobs": Endpoint("hr", kwargs={"pk": round_("open")}),
         "round_export_download": Endpoint("hr", kwargs={"pk": round_("open"), "job": 1}),
+        "round_open_confirm": Endpoint("hr", kwargs={"pk": round_("draft")}),
+        "round_close_confirm": Endpoint("hr", kwargs={"pk": round_("open")}),
         "round_reminders": Endpoint(
             "hr",
             kwargs={"pk": round_("open")},
@@ -336,6 +338,11 @@ def endpoints(w) -> dict[str, Endpoint]:
             shows="talk",
         ),
         "talk_end": Endpoint("manager", review="talking", kwargs=talk),
+        "talk_end_confirm": Endpoint("manager", review="talking", kwargs=talk),
+        "talk_projector": Endpoint(
+            "employee", review="talking", kwargs=talk, fields={"section": text}, query=True
+        ),
+        "talk_start_confirm": Endpoint("manager", kwargs={"public_id": review("preparing")}),
         "talk_confirm": Endpoint(
             "employee",
             review="held",

@@ -253,7 +253,8 @@ def test_talk_page_and_pdf_2_and_20_goals(
     Review.objects.filter(pk=review.pk).update(state=state, talk_manager=review.manager)
     if state == "talk_started":
         client.force_login(manager.user)
-        url, budget = reverse("talk", args=[review.public_id]), 12
+        # 14: the two preparations' answers, laid side by side (issue 16), one query each.
+        url, budget = reverse("talk", args=[review.public_id]), 14
     else:
         client.force_login(employee.user)
         url, budget = reverse("review_pdf", args=[review.public_id]), 14

@@ -14,7 +14,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from common.views import run_write
 from hr import jobs
@@ -32,7 +33,7 @@ from notifications import outbox
 from organisation.http import AuthenticatedHttpRequest
 from reviews import lookups, progress, services
 from reviews import talk as talk_service
-from reviews.models import Round
+from reviews.models import Review, Round
 
 
 @lookups.hr_required
@@ -96,10 +97,106 @@ def _start(request: AuthenticatedHttpRequest, round_: Round, kind: str) -> None:
         messages.success(request, started[kind])
 
 
+SECOND_ROUND = "second_round"  # the explicit yes to a second round in one year
+
+
+def second_rounds(round_: Round) -> dict[int, list[str]]:
+    """The participants who already have a review in another round of the same year, by
+    person, with those rounds' names: a second MUS in a year is asked for explicitly."""
+    year = round_.talks_start.year
+    others: dict[int, list[str]] = {}
+    for employee_id, name in (
+        Review.objects.filter(employee__in=round_.participants(), round__talks_start__year=year)
+        .exclude(round=round_)
+        .values_list("employee_id", "round__name")
+    ):
+        others.setdefault(employee_id, []).append(name)
+    return others
+
+
+@login_required
+@require_GET
+def round_open_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Before opening: who gets a review, with which manager, and who is in a round already."""
+    round_ = lookups.round_for_hr(request.user, pk)
+    if round_.status != Round.Status.DRAFT:
+        return redirect("round_detail", pk=pk)
+    twice = second_rounds(round_)
+    people = round_.participants().select_related("user", "manager__user", "department")
+    participants = [(p, twice.get(p.pk, [])) for p in people.order_by("user__last_name")]
+    with_review = sum(1 for p, _rounds in participants if p.manager_id)  # no manager: no review
+    context = {
+        "round": round_,
+        "title": _("Open the round “%(name)s”?") % {"name": round_},
+        "points": [
+            ngettext(
+                "%(count)d person gets a review with their manager, and both are told by e-mail.",
+                "%(count)d people get a review with their manager, and both are told by e-mail.",
+                with_review,
+            )
+            % {"count": with_review},
+            _("An opened round cannot be made a draft again."),
+        ],
+        "participants": participants,
+        "warning": ngettext(
+            "%(count)d participant already has a MUS in another round this year.",
+            "%(count)d participants already have a MUS in another round this year.",
+            len(twice),
+        )
+        % {"count": len(twice)}
+        if twice
+        else "",
+        "ask_yes": {
+            "name": SECOND_ROUND,
+            "label": _("Yes, they are to have a second MUS this year."),
+        }
+        if twice
+        else None,
+        "action": reverse("round_open", args=[pk]),
+        "back": reverse("round_detail", args=[pk]),
+        "back_label": str(round_),
+        "button": _("Open the round"),
+    }
+    return render(request, "hr/round_open_confirm.html", context)
+
+
+@login_required
+@require_GET
+def round_close_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    round_ = lookups.round_for_hr(request.user, pk)
+    if round_.status != Round.Status.OPEN:
+        return redirect("round_detail", pk=pk)
+    context = {
+        "title": _("Close the round “%(name)s”?") % {"name": round_},
+        "points": [
+            _(
+                "Nothing in the round's reviews can change any more: no preparation, talk or "
+                "reopening."
+            ),
+            _("The goals' status and each person's own reflections can still be updated."),
+            _("A closed round cannot be opened again."),
+        ],
+        "action": reverse("round_close", args=[pk]),
+        "back": reverse("round_detail", args=[pk]),
+        "back_label": str(round_),
+        "button": _("Close the round"),
+    }
+    return render(request, "confirm_step.html", context)
+
+
 @login_required
 @require_POST
 def round_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = lookups.round_for_hr(request.user, pk)
+    if request.POST.get(SECOND_ROUND) != "yes" and second_rounds(round_):
+        messages.error(
+            request,
+            _(
+                "Some participants already have a MUS this year: confirm that they are to have "
+                "a second one."
+            ),
+        )
+        return redirect("round_open_confirm", pk=pk)
     run_write(request, lambda: _start(request, round_, RoundJob.Kind.OPEN))
     return redirect(reverse("round_detail", args=[pk]) + "#jobs-heading")
 

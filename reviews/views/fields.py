@@ -8,11 +8,15 @@ conflict — so that ``reviews/prepare.html``'s partials (``text_field``, ``text
 from dataclasses import dataclass
 
 from django.db.models import Field
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_htmx.http import reswap, retarget
 
+from common.fields import own_field
 from competencies.models import Theme
 from competencies.wheel import Level
-from reviews.models import Answer, EditConflictError, Mark
+from reviews.models import Answer, EditConflictError, Mark, VersionedText
 from reviews.preparation import PreparationSheet, WheelRow
 
 # The texts by the first part of their name (forms.TEXT_NAME): the model field that
@@ -137,3 +141,48 @@ def level_choices() -> tuple[tuple[str, str, str], ...]:
         *((value, value, str(label)) for value, label in Level.choices),
         ("", "none", _("not marked")),
     )
+
+
+def versioned_field(
+    obj: VersionedText,
+    name: str,
+    label: str,
+    conflicts: dict[str, EditConflictError] | None = None,
+    rows: int = 3,
+    value: str | None = None,
+) -> TextField:
+    """A text of a VersionedText (the talk's, a reflection's) as its autosaving box shows
+    it: as stored (or ``value``), or after a conflict what was typed."""
+    conflict = (conflicts or {}).get(name)
+    if conflict:
+        text, version = conflict.mine, conflict.current_version
+    else:
+        text = getattr(obj, name, "") if value is None else value
+        version = getattr(obj, f"{name}_version", 0)
+    max_length = own_field(obj, name).max_length
+    return TextField(name, text or "", version or 0, label, rows, max_length, conflict)
+
+
+def autosave_answer(
+    request: HttpRequest,
+    obj: VersionedText,
+    texts: dict[str, tuple[str, int]],
+    conflicts: dict[str, EditConflictError],
+    text_url: str,
+    rows: int = 3,
+) -> HttpResponse:
+    """htmx's answer to one text saved as one types: "Saved" and its new version, or the
+    text saved meanwhile beside the typed one, until the writer chooses."""
+    name, (value, _version) = next(iter(texts.items()))
+    if name in conflicts:
+        context = {"name": name, "conflict": conflicts[name], "text_url": text_url}
+        response = render(request, "reviews/partials/conflict.html", context)
+        return retarget(reswap(response, "innerHTML"), f"#conflict-{name}")
+    take_saved = bool(request.POST.get("take_saved"))
+    context = {
+        "field": versioned_field(obj, name, "", rows=rows, value=value),
+        "text_url": text_url,
+        "editable": True,
+        "replace_input": take_saved,  # the field shows the chosen text
+    }
+    return render(request, "reviews/partials/autosave_state.html", context)

@@ -162,7 +162,12 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         response = render(
             request,
             "reviews/partials/conflict.html",
-            {"name": name, "conflict": conflict, "review": review},
+            {
+                "name": name,
+                "conflict": conflict,
+                "review": review,
+                "text_url": reverse("prepare_text", args=[public_id]),
+            },
         )
         return retarget(reswap(response, "innerHTML"), f"#conflict-{name}")
     except ValidationError as error:

@@ -11,13 +11,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from common.fields import own_field
 from common.views import run_write
-from competencies.wheel import render_wheel
+from competencies.wheel import Level, render_wheel
 from organisation.http import AuthenticatedHttpRequest
-from reviews import comparison, lookups, preparation
+from reviews import comparison, lookups, preparation, side_by_side
 from reviews import talk as talk_service
 from reviews.access import ReviewAccess
 from reviews.forms import (
@@ -32,14 +33,19 @@ from reviews.forms import (
 )
 from reviews.models import EditConflictError, Goal, Reflection, Review
 from reviews.refusals import forbidden
+from reviews.views import fields
 from trail.models import Action
 
 
 def _talk_context(
-    review: Review, review_access: ReviewAccess, goal_form: GoalForm | None = None
+    review: Review,
+    review_access: ReviewAccess,
+    goal_form: GoalForm | None = None,
+    conflicts: dict[str, EditConflictError] | None = None,
 ) -> dict[str, Any]:
     preparation.other_preparation_shown(review_access)  # its marks and notes, side by side
-    rows = comparison.rows_for(review, review_access.preparations)
+    views = side_by_side.views(review_access)
+    rows = views.rows
     goals = list(review.goals.all())
     chosen = {(f.competence_id, f.name) for f in review.focus_areas.all()}
     letters = comparison.symbols()
@@ -48,11 +54,16 @@ def _talk_context(
         "access": review_access,
         "rows": rows,
         "letters": letters,
-        "focus_choices": [(row, row.focus_key in chosen) for row in rows],
+        "answers": views.answers,
+        "wheels": views.wheels,
+        "focus_choices": [(row, row.focus_key in chosen, _focus_marked_by(row)) for row in rows],
         "wheel": render_wheel(
             comparison.shared_wheel_teeth(rows),
             title=_("Both wheels in one: %(marks)s") % {"marks": comparison.describe(rows)},
         ),
+        "texts": talk_texts(review, review_access, conflicts or {}),
+        "conflicts": conflicts,
+        "text_url": reverse("talk_text", args=[review.public_id]),
         "goals": goals,
         "acceptable": [goal for goal in goals if review_access.can_accept(goal)],
         "goal_form": goal_form or GoalForm(),
@@ -64,6 +75,18 @@ def _talk_context(
     }
 
 
+def _focus_marked_by(row: comparison.ComparedRow) -> str:
+    """Who marked this competence fokusområde, said beside it in the focus-area choice."""
+    employee, manager = (row.level_of(party) == Level.FOCUS for party in ("employee", "manager"))
+    if employee and manager:
+        return _("both marked it a focus area")
+    if employee:
+        return _("the employee marked it a focus area")
+    if manager:
+        return _("the manager marked it a focus area")
+    return ""
+
+
 @login_required
 def talk(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     review, review_access = lookups.review_for_the_two(
@@ -72,6 +95,33 @@ def talk(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     if not review_access.can_see_comparison:  # the talk has not begun
         return redirect("review_detail", public_id=public_id)
     return render(request, "reviews/talk.html", _talk_context(review, review_access))
+
+
+PROJECTOR_SECTIONS = {
+    "compare": gettext_lazy("Your two views"),
+    "answers": gettext_lazy("Your answers"),
+    "goals": gettext_lazy("Focus areas and goals"),
+}
+
+
+@login_required
+@require_GET
+def talk_projector(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """The talk on the meeting room's screen: large type, one section at a time, and only
+    what both of the two may see (the comparison, the answers, what they agree)."""
+    review, review_access = lookups.review_for_the_two(
+        request.user, public_id, shows=Action.OPENED_TALK
+    )
+    if not review_access.can_see_comparison:
+        return redirect("review_detail", public_id=public_id)
+    section = request.GET.get("section", "compare")
+    if section not in PROJECTOR_SECTIONS:
+        section = "compare"
+    context = _talk_context(review, review_access) | {
+        "section": section,
+        "sections": PROJECTOR_SECTIONS.items(),
+    }
+    return render(request, "reviews/talk_projector.html", context)
 
 
 # A write of the talk, given the review and the requesting party's access to it.
@@ -85,6 +135,69 @@ def _talk_write(
     review, review_access = lookups.review_for_party(request.user, public_id)
     run_write(request, lambda: write(review, review_access))
     return redirect("talk", public_id=public_id)
+
+
+def _confirm_step(
+    request: AuthenticatedHttpRequest, review: Review, action: str, **context: Any
+) -> HttpResponse:
+    """A step that cannot be undone asks first, on a page of its own: no JavaScript needed."""
+    context |= {
+        "action": reverse(action, args=[review.public_id]),
+        "back": reverse("review_detail", args=[review.public_id]),
+        "back_label": f"{review.round} · {review.employee}",
+        "review": review,
+    }
+    return render(request, "confirm_step.html", context)
+
+
+@login_required
+@require_GET
+def talk_start_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    review, review_access = lookups.review_for_party(request.user, public_id)
+    if not review_access.can_start_talk:
+        return redirect("review_detail", public_id=public_id)
+    not_shared = [
+        p.get_party_display() for p in review_access.preparations.values() if not p.is_shared
+    ]
+    points = [
+        _("Both preparations are locked: neither of you can change them any more."),
+        _("Both preparations lie open to both of you, side by side, also what is not shared yet."),
+        _("The talk's page opens, where you agree focus areas and goals."),
+    ]
+    return _confirm_step(
+        request,
+        review,
+        "talk_start",
+        title=_("Start the talk with %(employee)s?") % {"employee": review.employee},
+        points=points,
+        warning=_("Not shared yet: %(parties)s.") % {"parties": ", ".join(not_shared)}
+        if not_shared
+        else "",
+        button=_("Start the talk"),
+    )
+
+
+@login_required
+@require_GET
+def talk_end_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    review, review_access = lookups.review_for_party(request.user, public_id)
+    if not review_access.can_end_talk:
+        return redirect("talk", public_id=public_id)
+    points = [
+        _("%(employee)s is asked to confirm that the talk took place.")
+        % {"employee": review.employee},
+        _("Focus areas, goals and the texts can still change until %(employee)s confirms.")
+        % {"employee": review.employee},
+    ]
+    response = _confirm_step(
+        request,
+        review,
+        "talk_end",
+        title=_("Record that the talk was held?"),
+        points=points,
+        button=_("The talk was held"),
+    )
+    return response
 
 
 @login_required
@@ -170,20 +283,58 @@ def goal_status(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int
     return redirect("talk", public_id=public_id)
 
 
+def talk_texts(
+    review: Review, review_access: ReviewAccess, conflicts: dict[str, EditConflictError]
+) -> list[dict[str, Any]]:
+    """The talk's texts as its page lays them out: the summary for whoever may see it, the
+    notes for the two; each editable by whoever writes it now (reviews.access)."""
+    labels = {"summary": _("Summary of what was agreed"), "talk_notes": _("Talk notes")}
+    shown = {
+        "summary": review_access.can_see_summary,
+        "talk_notes": review_access.can_see_talk_notes,
+    }
+    return [
+        {
+            "field": fields.versioned_field(review, name, labels[name], conflicts, rows=5),
+            "editable": review_access.can_write(name),
+            "readers": review_access.readers(name),
+        }
+        for name in TalkTextForm.TEXTS
+        if shown[name]
+    ]
+
+
 @login_required
 @require_POST
 def talk_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    """The manager's summary or the shared talk notes, saved with their version."""
-
-    def write(review, review_access):
-        form = TalkTextForm(request.POST)
-        if not form.is_valid() and "field" in form.errors:  # names no text of the talk
-            raise forbidden(review_access, review_access.write_refusal(""))
-        data = valid(form)
-        talk_service.save_talk_text(review_access, data["field"], data["text"], data["version"])
-        messages.success(request, _("Saved."))
-
-    return _talk_write(request, public_id, write)
+    """The manager's summary and the shared talk notes, saved on the versions they saw: one
+    as one types (htmx), or the page's texts all at once without JavaScript."""
+    review, review_access = lookups.review_for_party(request.user, public_id)
+    form = TalkTextForm(request.POST)
+    names = form.is_valid() or "field" not in form.errors
+    if not names or not (request.POST.get("field") or set(TalkTextForm.TEXTS) & set(request.POST)):
+        raise forbidden(review_access, review_access.write_refusal(""))  # no text of the talk
+    one = request.htmx and bool(form.cleaned_data.get("field"))
+    try:
+        texts = form.texts()
+        if form.cleaned_data.get("take_saved"):
+            review.refresh_from_db(fields=list(texts))
+            texts = {name: (getattr(review, name), v) for name, (_t, v) in texts.items()}
+        conflicts = talk_service.save_talk_texts(review_access, texts)
+    except ValidationError as error:
+        if one:
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("talk", args=[public_id]) + "#texts")
+    if one:
+        return fields.autosave_answer(
+            request, review, texts, conflicts, reverse("talk_text", args=[public_id]), rows=5
+        )
+    if conflicts:
+        context = _talk_context(review, review_access, conflicts=conflicts)
+        return render(request, "reviews/talk.html", context)
+    messages.success(request, _("Saved."))
+    return redirect(reverse("talk", args=[public_id]) + "#texts")
 
 
 @login_required
@@ -203,18 +354,30 @@ def talk_confirm(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
 
 @login_required
 def reflection(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
-    """Refleksioner efter MUS: one's own points to hold on to, private unless shared."""
+    """Refleksioner efter MUS: one's own points to hold on to, private unless shared; they
+    save as one types (htmx posts one point) or all at once without JavaScript."""
     review, review_access = lookups.review_for_the_two(
         request.user, public_id, shows=Action.OPENED_REFLECTIONS
     )
     conflicts: dict[str, EditConflictError] = {}
+    text_url = reverse("reflection", args=[public_id])
     if request.method == "POST":
+        form = ReflectionForm(request.POST)
+        one = request.htmx and form.is_valid() and bool(form.cleaned_data.get("field"))
         try:
-            texts = ReflectionForm(request.POST).texts()
+            texts = form.texts()
+            if one and form.cleaned_data.get("take_saved"):
+                kept = talk_service.own_reflection(review_access)
+                texts = {name: (getattr(kept, name), v) for name, (_t, v) in texts.items()}
             conflicts = talk_service.save_reflection(review_access, texts)
         except ValidationError as error:
+            if one:
+                return HttpResponse(" ".join(error.messages), status=400)
             messages.error(request, " ".join(error.messages))
         else:
+            if one:
+                saved = talk_service.own_reflection(review_access)
+                return fields.autosave_answer(request, saved, texts, conflicts, text_url)
             if not conflicts:
                 messages.success(request, _("Your reflections are saved."))
                 return redirect("reflection", public_id=public_id)
@@ -232,6 +395,7 @@ def reflection(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
             "fields": _reflection_fields(own, conflicts),
             "others": [(r, _reflection_fields(r, {})) for r in others],
             "editable": review_access.can_edit_reflection(own),
+            "text_url": text_url,
             "conflicts": conflicts,
             "readers": review_access.readers("reflection", shared=bool(own and own.shared_at)),
         },
@@ -240,22 +404,13 @@ def reflection(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
 
 def _reflection_fields(
     reflection: Reflection | None, conflicts: dict[str, EditConflictError]
-) -> list[dict[str, Any]]:
+) -> list[fields.TextField]:
+    shown = reflection or Reflection()
     return [
-        {
-            "name": field,
-            "label": own_field(Reflection, field).verbose_name,
-            "value": conflicts[field].mine
-            if field in conflicts
-            else getattr(reflection, field, ""),
-            "version": (
-                conflicts[field].current_version
-                if field in conflicts
-                else getattr(reflection, f"{field}_version", 0)
-            ),
-            "conflict": conflicts.get(field),
-        }
-        for field in Reflection.FIELDS
+        fields.versioned_field(
+            shown, name, str(own_field(Reflection, name).verbose_name).capitalize(), conflicts
+        )
+        for name in Reflection.FIELDS
     ]
 
 

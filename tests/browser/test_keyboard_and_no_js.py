@@ -96,6 +96,7 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
     mette.press(mette.page.get_by_role("button", name="Ja, del min forberedelse"))
     expect(mette.page.get_by_text("Din forberedelse er delt")).to_be_visible()
     mette.press(mette.page.get_by_role("link", name=f"{review.round} · Anne Andersen"))
+    mette.press(mette.page.get_by_role("link", name="Start samtalen"))
     mette.press(mette.page.get_by_role("button", name="Start samtalen"))
     expect(mette.page.get_by_role("heading", name="Jeres to blik side om side")).to_be_visible()
     mette.press(mette.page.get_by_role("checkbox", name="Politik"), " ")
@@ -111,7 +112,7 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
     mette.type_into(
         mette.page.get_by_role("textbox", name="Opsummering af det aftalte"), "Vi aftalte et mål."
     )
-    mette.press(mette.page.get_by_role("button", name="Gem opsummering"))
+    mette.press(mette.page.get_by_role("button", name="Gem", exact=True))
     # Each step waits for its page: two people at once on the test server's one SQLite
     # connection would otherwise collide.
     expect(mette.page.locator(".message")).to_have_text("Gemt.")
@@ -122,6 +123,7 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
     expect(anne.page.get_by_text("Aftalt af begge")).to_be_visible()
 
     mette.page.reload()
+    mette.press(mette.page.get_by_role("link", name="Samtalen er holdt"))
     mette.press(mette.page.get_by_role("button", name="Samtalen er holdt"))
     expect(mette.page.locator(".state--talk_held")).to_be_visible()
 
@@ -192,6 +194,7 @@ def test_the_whole_cycle_without_javascript(browser, live_server, review):
     mette.get_by_role("button", name="Del min forberedelse").click()
     mette.get_by_role("button", name="Ja, del min forberedelse").click()
     mette.goto(f"{live_server.url}/reviews/{review.public_id}/")
+    mette.get_by_role("link", name="Start samtalen").click()
     mette.get_by_role("button", name="Start samtalen").click()
     mette.get_by_role("checkbox", name="Politik").check()
     mette.get_by_role("button", name="Gem fokusområder").click()
@@ -199,13 +202,14 @@ def test_the_whole_cycle_without_javascript(browser, live_server, review):
     mette.get_by_label("Hvornår").last.fill("2027-11-25")
     mette.get_by_role("button", name="Tilføj mål").click()
     mette.get_by_role("textbox", name="Opsummering af det aftalte").fill("Vi aftalte et mål.")
-    mette.get_by_role("button", name="Gem opsummering").click()
+    mette.get_by_role("button", name="Gem", exact=True).click()
 
     anne.goto(f"{live_server.url}/reviews/{review.public_id}/talk/")
     anne.get_by_role("button", name="Acceptér målet").click()
     expect(anne.get_by_text("Aftalt af begge")).to_be_visible()
 
     mette.goto(f"{live_server.url}/reviews/{review.public_id}/talk/")
+    mette.get_by_role("link", name="Samtalen er holdt").click()
     mette.get_by_role("button", name="Samtalen er holdt").click()
     anne.goto(f"{live_server.url}/reviews/{review.public_id}/reflection/")
     anne.get_by_label("Rolle/funktion").fill("Uden JavaScript")

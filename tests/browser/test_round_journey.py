@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in, screenshot
+from tests.browser.conftest import WIDTHS, assert_accessible, log_in, screenshot
 from tests.test_round_jobs import work
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,6 +35,16 @@ def test_hr_creates_and_opens_a_round_that_reaches_employee_and_manager(
     page.get_by_label("Kontoret").check()
     page.get_by_role("button", name="Opret runde").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("MUS 2027")
+    page.get_by_role("link", name="Åbn runden").click()
+    # Before opening: who takes part, with their manager; nothing is created yet.
+    participants = page.get_by_role("table")
+    expect(participants.get_by_role("rowheader", name="Anne Andersen")).to_be_visible()
+    expect(participants).to_contain_text("Mette")
+    assert_accessible(page)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 1000})
+        screenshot(page, f"round-open-confirm-{label}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_role("button", name="Åbn runden").click()
     expect(
         page.get_by_text("Samtalerne bliver oprettet. Fremdriften vises nedenfor.")

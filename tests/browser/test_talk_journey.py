@@ -24,6 +24,14 @@ def test_talk_from_start_to_sign_off(browser, live_server, review):
 
     log_in(mette, live_server, "mette")
     mette.goto(f"{live_server.url}/reviews/{review.public_id}/")
+    mette.get_by_role("link", name="Start samtalen").click()
+    # A step that cannot be undone asks first, and says what it does.
+    expect(mette.get_by_role("heading", level=1)).to_contain_text("Start samtalen med")
+    assert_accessible(mette)
+    for label, width in WIDTHS.items():
+        mette.set_viewport_size({"width": width, "height": 1000})
+        screenshot(mette, f"talk-start-confirm-{label}")
+        assert mette.evaluate("document.documentElement.scrollWidth") <= width
     mette.get_by_role("button", name="Start samtalen").click()
     expect(mette.get_by_role("heading", name="Jeres to blik side om side")).to_be_visible()
     first_row = mette.get_by_role("table").get_by_role("row").nth(1)
@@ -48,7 +56,9 @@ def test_talk_from_start_to_sign_off(browser, live_server, review):
     assert_accessible(anne)
 
     mette.reload()
+    mette.get_by_role("link", name="Samtalen er holdt").click()
     mette.get_by_role("button", name="Samtalen er holdt").click()
+    expect(mette.locator(".state--talk_held")).to_be_visible()
     anne.reload()
     anne.get_by_label("Det, jeg er uenig i (valgfrit)").fill("Jeg vurderer Helhed højere.")
     anne.get_by_role("button", name="Bekræft og afslut").click()
@@ -56,3 +66,11 @@ def test_talk_from_start_to_sign_off(browser, live_server, review):
     assert Review.objects.get(pk=review.pk).state == "concluded"
     assert_accessible(anne)
     screenshot(anne, "talk-concluded-employee")
+
+    # After the talk the reflections are still hers to write: they save as she types.
+    anne.get_by_role("link", name="Refleksioner efter MUS").click()
+    anne.get_by_label("Rolle/funktion").fill("Mere ansvar efter samtalen.")
+    expect(anne.locator("#state-role")).to_contain_text("Gemt")
+    anne.reload()
+    expect(anne.get_by_label("Rolle/funktion")).to_have_value("Mere ansvar efter samtalen.")
+    assert_accessible(anne)
