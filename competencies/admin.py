@@ -70,7 +70,8 @@ class PositionedFormSet(BaseInlineFormSet):
         # hear "edit text" with no name. Each field is named by its column and row.
         row = _("new row") if index is None else index + 1
         for field in form.fields.values():
-            field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+            if not field.widget.is_hidden:  # a hidden input is named by nothing and read by no one
+                field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
 
     def clean(self):
         super().clean()
@@ -108,7 +109,10 @@ class PositionedInline(FrozenAdminMixin, admin.TabularInline):
     extra = 0
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
-        models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"size": 3})},
+        # Narrow by the admin's own class: "size" is not allowed on a number input.
+        models.PositiveSmallIntegerField: {
+            "widget": forms.NumberInput(attrs={"class": "vPositiveSmallIntegerField"})
+        },
     }
 
 

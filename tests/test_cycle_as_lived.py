@@ -118,7 +118,7 @@ def test_the_talk_page_boxes_save_themselves_and_post_together(client, talking, 
     page = client.get(url("talk", talking)).content.decode()
     for name in ("summary", "talk_notes"):
         assert f'id="id-{name}" name="{name}"' in page
-        assert f'hx-vals=\'{{"field": "{name}"}}\'' in page
+        assert f'data-hx-vals=\'{{"field": "{name}"}}\'' in page
 
 
 # 2. Reflections after the talk

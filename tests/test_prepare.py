@@ -82,7 +82,7 @@ def test_choosing_the_saved_text_puts_it_in_the_field(anne, review):
         HTTP_HX_REQUEST="true",
     )
     page = response.content.decode()
-    assert f'<textarea id="id-{field}"' in page and 'hx-swap-oob="true"' in page
+    assert f'<textarea id="id-{field}"' in page and 'data-hx-swap-oob="true"' in page
     assert ">Den gemte</textarea>" in page
     assert Answer.objects.get().text == "Den gemte"
 
@@ -139,7 +139,7 @@ def test_marking_redraws_the_wheel_and_the_radio_group(anne, review):
     page = response.content.decode()
     assert page.startswith('<div class="wheel-panel" id="wheel-panel">')
     assert "Kommuner: stærk kompetence" in page  # the wheel's text alternative
-    assert f'id="levels-c{competence.pk}"' in page and 'hx-swap-oob="true"' in page
+    assert f'id="levels-c{competence.pk}"' in page and 'data-hx-swap-oob="true"' in page
     assert Mark.objects.get().level == "strong"
 
 

@@ -134,7 +134,7 @@ def test_an_own_competence_stands_on_the_wheel_as_soon_as_it_is_typed(client, re
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    oob = response.content.decode().split('id="wheel-panel" hx-swap-oob="true"')[1]
+    oob = response.content.decode().split('id="wheel-panel" data-hx-swap-oob="true"')[1]
     assert ">Coaching</tspan>" in oob
 
 
@@ -277,7 +277,7 @@ def test_marking_and_answering_update_the_progress(client, review, employee):
         url("prepare_level", review), {"key": key, "level": "fine"}, HTTP_HX_REQUEST="true"
     )
     assert (
-        '<span class="progress" id="progress-marks" hx-swap-oob="true">1 af 8 kompetencer markeret'
+        '<span class="progress" id="progress-marks" data-hx-swap-oob="true">1 af 8 kompetencer markeret'
         in response.content.decode()
     )
     question = review.round.question_set.themes.first().questions.first()
@@ -288,7 +288,7 @@ def test_marking_and_answering_update_the_progress(client, review, employee):
         HTTP_HX_REQUEST="true",
     )
     assert (
-        '<span class="progress" id="progress-answers" hx-swap-oob="true">1 af 11 spørgsmål besvaret'
+        '<span class="progress" id="progress-answers" data-hx-swap-oob="true">1 af 11 spørgsmål besvaret'
         in response.content.decode()
     )
 

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from mus import views
 from mus.management.commands.seed_demo import DEMO_PASSWORD
 from reviews.models import Answer
+from tests import validate
 from tests.browser.conftest import assert_accessible, log_in, page_weight, write_weights
 from tests.browser.world import PERSONAS, build_world
 
@@ -320,10 +321,15 @@ def test_the_sweep_covers_every_url():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("persona", list(PAGES))
-def test_every_page_has_no_axe_violations(browser, live_server, persona):
+def test_every_page_is_accessible_and_valid(browser, live_server, persona, tmp_path):
+    """axe-core on each page in each state; the Nu Html Checker on the HTML each page and
+    each htmx fragment was served as; pa11y (HTML_CodeSniffer, WCAG2AA) on each page."""
     world = build_world()
     failures, weights = [], []
     contexts = {}
+    fragments = []  # htmx's responses, validated wrapped in a page
+    served = []  # (file, url) of each page's HTML as served
+    pages_for_pa11y = {}
 
     def page_for(htmx):
         if htmx not in contexts:
@@ -331,16 +337,23 @@ def test_every_page_has_no_axe_violations(browser, live_server, persona):
             if not htmx:
                 context.route("**/htmx*.js", lambda route: route.abort())
             page = context.new_page()
+            page.on("response", lambda response: htmx_fragment(response, fragments))
             if persona != "anonymous":
                 log_in(page, live_server, PERSONAS[persona], DEMO_PASSWORD)
                 expect(page.get_by_role("heading", level=1)).to_be_visible()
             contexts[htmx] = page
         return contexts[htmx]
 
-    for visit in PAGES[persona]:
+    for number, visit in enumerate(PAGES[persona]):
         page = page_for(visit.htmx)
         url = visit.url(world)
-        page.goto(live_server.url + url)
+        response = page.goto(live_server.url + url)
+        if response is not None and "text/html" in response.headers.get("content-type", ""):
+            path = tmp_path / f"page-{number}.html"
+            path.write_text(response.text())
+            served.append((path, url))
+            if visit.htmx and not visit.act and response.ok:
+                pages_for_pa11y[live_server.url + url] = cookie_header(page)
         if visit.act:
             visit.act(page, world)
         label = f"{persona} · {visit.url_name or visit.path} · {visit.state or 'page'}"
@@ -349,10 +362,52 @@ def test_every_page_has_no_axe_violations(browser, live_server, persona):
             assert_accessible(page)
         except AssertionError as violations:
             failures.append(f"{label} ({url}):\n{violations}")
+    fragment_files = write_fragments(fragments, tmp_path)
     for page in contexts.values():
         page.context.close()
     write_weights(persona, weights)
+    names = {str(path.name): url for path, url in served}
+    for error in validate.vnu([path for path, _url in served] + fragment_files):
+        file = error.partition(":")[0]
+        failures.append(f"Nu Html Checker, {names.get(file, file)}: {error}")
+    for url, issues in validate.pa11y(list(pages_for_pa11y.items())).items():
+        for issue in issues:
+            if issue["type"] == "error":
+                failures.append(f"pa11y, {url}: {issue['code']}: {issue['message']}")
+            else:
+                validate.note_warning(persona, url, issue)
     assert not failures, "\n\n".join(failures)
+
+
+def htmx_fragment(response, fragments) -> None:
+    """Keep htmx's HTML responses, read once the page is done with them."""
+    if response.request.headers.get("hx-request") and "text/html" in response.headers.get(
+        "content-type", ""
+    ):
+        fragments.append(response)
+
+
+def write_fragments(responses, folder) -> list:
+    """Each htmx fragment in a page of its own, as the checker validates whole documents."""
+    files = []
+    for number, response in enumerate(responses):
+        try:
+            body = response.text()
+        except Exception:
+            continue
+        if not body.strip() or body.lstrip().lower().startswith("<!doctype"):
+            continue
+        path = folder / f"fragment-{number}.html"
+        path.write_text(
+            '<!doctype html><html lang="da"><head><meta charset="utf-8"><title>htmx</title>'
+            f"</head><body>{body}</body></html>"
+        )
+        files.append(path)
+    return files
+
+
+def cookie_header(page) -> str:
+    return "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
 
 
 ENGLISH_PAGES = [
