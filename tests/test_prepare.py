@@ -336,3 +336,14 @@ def test_a_kept_field_is_never_another_reviews(client, review, employee, colleag
         page = client.get(url("prepare", their_review)).content.decode()
         assert url("prepare_text", their_review) in page
         assert str((review if their_review == other else other).public_id) not in page
+
+
+def test_a_refused_level_echoes_nothing_as_markup(anne, review):
+    """The refusal names what was posted; said as plain text, it can never run as script."""
+    response = anne.post(
+        url("prepare_level", review),
+        {"key": f"c{review.round.catalogue.competences.first().pk}", "level": "<script>x</script>"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")

@@ -277,8 +277,8 @@ def test_marking_and_answering_update_the_progress(client, review, employee):
         url("prepare_level", review), {"key": key, "level": "fine"}, HTTP_HX_REQUEST="true"
     )
     assert (
-        '<span class="progress" id="progress-marks" data-hx-swap-oob="true">1 af 8 kompetencer markeret'
-        in response.content.decode()
+        '<span class="progress" id="progress-marks" data-hx-swap-oob="true">'
+        "1 af 8 kompetencer markeret" in response.content.decode()
     )
     question = review.round.question_set.themes.first().questions.first()
     name = f"answer-{question.pk}"
@@ -288,8 +288,8 @@ def test_marking_and_answering_update_the_progress(client, review, employee):
         HTTP_HX_REQUEST="true",
     )
     assert (
-        '<span class="progress" id="progress-answers" data-hx-swap-oob="true">1 af 11 spørgsmål besvaret'
-        in response.content.decode()
+        '<span class="progress" id="progress-answers" data-hx-swap-oob="true">'
+        "1 af 11 spørgsmål besvaret" in response.content.decode()
     )
 
 

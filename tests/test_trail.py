@@ -47,6 +47,7 @@ ANSWER = {"field": "answer-{q}", "answer-{q}": "Mit svar", "answer-{q}-version":
 CYCLE = [
     ("review_detail", E, "GET", {}, None, [(E, READ, Action.OPENED_REVIEW)]),
     ("prepare", E, "GET", {}, None, [(E, READ, Action.OPENED_PREPARATION)]),
+    ("prepare_share_confirm", E, "GET", {}, None, [(E, READ, Action.OPENED_PREPARATION)]),
     # htmx: the first answer starts the review.
     (
         "prepare_text",
@@ -103,8 +104,10 @@ CYCLE = [
     ),
     ("talk_ics", E, "GET", {}, None, []),
     ("talk_time_cancel", M, "POST", {}, None, []),
+    ("talk_start_confirm", M, "GET", {}, None, []),
     ("talk_start", M, "POST", {}, None, [(M, MOVE, State.TALK_STARTED)]),
     ("talk", E, "GET", {}, None, [(E, READ, Action.OPENED_TALK)]),
+    ("talk_projector", E, "GET", {}, None, [(E, READ, Action.OPENED_TALK)]),
     ("talk_focus", M, "POST", {"focus": "c{c}"}, None, [(M, WRITE, Action.CHOSE_FOCUS_AREAS)]),
     ("goal_add", M, "POST", {"title": "Et mål"}, None, [(M, WRITE, Action.ADDED_GOAL)]),
     ("goal_add", M, "POST", {}, None, [(M, READ, Action.OPENED_TALK)]),  # no title: the page
@@ -153,6 +156,7 @@ CYCLE = [
     ("reflection_share", E, "POST", {}, None, [(E, WRITE, Action.SHARED_REFLECTIONS)]),
     ("goal_add", E, "POST", {"title": "Et til"}, None, [(E, WRITE, Action.ADDED_GOAL)]),
     ("goal_delete", M, "POST", {}, "Et til", [(M, WRITE, Action.REMOVED_GOAL)]),
+    ("talk_end_confirm", M, "GET", {}, None, []),
     ("talk_end", M, "POST", {}, None, [(M, MOVE, State.TALK_HELD)]),
     ("talk_confirm", E, "POST", {}, None, [(E, MOVE, State.CONCLUDED)]),
     ("review_pdf", E, "GET", {}, None, [(E, READ, Action.DOWNLOADED_PDF)]),

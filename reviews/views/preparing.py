@@ -24,7 +24,7 @@ from reviews.access import ReviewAccess, access_to
 from reviews.forms import FormError, LevelForm, PreparationForm, PreparationTextForm
 from reviews.models import Answer, EditConflictError, Mark, Review
 from reviews.preparation import PreparationSheet
-from reviews.refusals import forbidden
+from reviews.refusals import bad_request, forbidden
 from reviews.views import fields
 from trail import recording
 from trail.models import Action
@@ -150,7 +150,7 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
     if not form.is_valid():
         if "field" in form.errors:
             raise Http404  # no text of the preparation has that name
-        return HttpResponse(" ".join(FormError(form).messages), status=400)
+        return bad_request(FormError(form).messages)
     name, value, take_saved = (form.cleaned_data[k] for k in ("field", "text", "take_saved"))
     # A choice after a conflict names the version it saw; autosave, the one in the page.
     version = form.cleaned_data["version"]
@@ -171,7 +171,7 @@ def prepare_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResp
         )
         return retarget(reswap(response, "innerHTML"), f"#conflict-{name}")
     except ValidationError as error:
-        return HttpResponse(" ".join(error.messages), status=400)
+        return bad_request(error.messages)
     counter = "text_version" if name.startswith("answer-") else f"{name.partition('-')[0]}_version"
     editing = _editing(review, review_access)
     context = editing | {
@@ -209,12 +209,12 @@ def prepare_level(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRes
     if not form.is_valid():
         if "key" in form.errors:
             raise Http404  # no tooth of the wheel has that name
-        return HttpResponse(" ".join(FormError(form).messages), status=400)
+        return bad_request(FormError(form).messages)
     key, level = form.cleaned_data["key"], form.cleaned_data["level"]
     try:
         sheet = preparation.save_level(review_access, key, level)
     except ValidationError as error:
-        return HttpResponse(" ".join(error.messages), status=400)
+        return bad_request(error.messages)
     if not request.htmx:
         return redirect(reverse("prepare", args=[public_id]) + f"#row-{key}")
     row = next(r for r in sheet.rows if r.key == key)

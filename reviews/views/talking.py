@@ -32,7 +32,7 @@ from reviews.forms import (
     valid,
 )
 from reviews.models import EditConflictError, Goal, Reflection, Review
-from reviews.refusals import forbidden
+from reviews.refusals import bad_request, forbidden
 from reviews.views import fields
 from trail.models import Action
 
@@ -323,7 +323,7 @@ def talk_text(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespons
         conflicts = talk_service.save_talk_texts(review_access, texts)
     except ValidationError as error:
         if one:
-            return HttpResponse(" ".join(error.messages), status=400)
+            return bad_request(error.messages)
         messages.error(request, " ".join(error.messages))
         return redirect(reverse("talk", args=[public_id]) + "#texts")
     if one:
@@ -372,7 +372,7 @@ def reflection(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
             conflicts = talk_service.save_reflection(review_access, texts)
         except ValidationError as error:
             if one:
-                return HttpResponse(" ".join(error.messages), status=400)
+                return bad_request(error.messages)
             messages.error(request, " ".join(error.messages))
         else:
             if one:

@@ -195,6 +195,9 @@ PAGES: dict[str, list[Visit]] = {
         Visit("talk_time", review("anne"), "no time yet"),
         Visit("talk_time", review("anne"), "errors", act=submit("Gem og send invitationen")),
         Visit("talk", review("carl"), "held, waiting for the employee"),
+        Visit("talk_start_confirm", review("anne"), "asked before the talk starts"),
+        Visit("talk_end_confirm", review("bo"), "asked before the talk is held"),
+        Visit("talk_projector", review("bo"), "on the meeting room's screen"),
         Visit("password_change_done"),
     ],
     "other_manager": [
@@ -214,6 +217,8 @@ PAGES: dict[str, list[Visit]] = {
         Visit("round_detail", round_("open"), "no one found", query="?employee=9999"),
         Visit("round_detail", round_("closed"), "closed"),
         Visit("round_detail", round_("draft"), "draft"),
+        Visit("round_open_confirm", round_("draft"), "asked before opening"),
+        Visit("round_close_confirm", round_("open"), "asked before closing"),
         Visit(
             "round_reminders",
             round_("open"),
