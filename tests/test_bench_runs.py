@@ -19,6 +19,7 @@ def test_the_bench_seeds_and_measures_a_small_database(tmp_path):
         "Command().run_from_argv(['manage.py', 'seed_scale', '--employees=120'])"
     )
     run.manage(url, "shell", "--no-imports", "-c", seed, capture=True)
+    run.manage(url, "collectstatic", "--noinput", "-v0")  # DEBUG off: the manifest's names
     out = tmp_path / "measured.json"
     subprocess.run(
         [sys.executable, "-m", "bench.measure", str(out), "--runs", "1", "--pdfs", "2"],

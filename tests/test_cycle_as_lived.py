@@ -13,6 +13,7 @@ from reviews.models import Goal, Reflection, Review, Round, State
 from reviews.services import close_round
 from tests.conftest import make_mark as mark
 from tests.conftest import make_round
+from tests.test_round_jobs import work
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +222,7 @@ def test_opening_and_closing_a_round_ask_first(client, hr_user, kl_catalogue, kl
     assert f'action="{reverse("round_open", args=[draft.pk])}"' in confirm
     assert Round.objects.get(pk=draft.pk).status == Round.Status.DRAFT
     client.post(reverse("round_open", args=[draft.pk]))
+    work()  # the task workers open it
     assert Round.objects.get(pk=draft.pk).status == Round.Status.OPEN
     confirm = client.get(reverse("round_close_confirm", args=[draft.pk])).content.decode()
     assert f'action="{reverse("round_close", args=[draft.pk])}"' in confirm
@@ -283,6 +285,7 @@ def test_a_second_round_in_one_year_needs_an_explicit_yes(
     assert Round.objects.get(pk=second.pk).status == Round.Status.DRAFT
     assert not second.reviews.exists()
     client.post(reverse("round_open", args=[second.pk]), {"second_round": "yes"})
+    work()  # the task workers open it
     assert Round.objects.get(pk=second.pk).status == Round.Status.OPEN
     assert second.reviews.filter(employee=employee).exists()
 
