@@ -77,11 +77,17 @@ worker: install
 # live server's threads do not hold the PostgreSQL test database open at teardown. PYTEST_ARGS="-n 0 -k name" runs one test alone.
 PYTEST_ARGS ?= -n 2
 .PHONY: test
-test: $(VENV)/.installed messages tests/validators/node_modules/.installed
+test: $(VENV)/.installed messages tests/validators/node_modules/.installed tests/idp/node_modules/.installed
 	DEBUG=1 CONN_MAX_AGE=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 # The Nu Html Checker and pa11y that the page sweep runs (tests/validate.py). Puppeteer's
 # own browser is not downloaded: pa11y drives Debian's chromium.
+# The real identity providers the SSO tests start on loopback (tests/identity_providers.py).
+tests/idp/node_modules/.installed: tests/idp/package-lock.json
+	@command -v npm >/dev/null || { echo "The SSO tests need Node.js and npm: apt-get install nodejs npm"; exit 1; }
+	cd tests/idp && npm ci --no-audit --no-fund --silent
+	@touch $@
+
 tests/validators/node_modules/.installed: tests/validators/package-lock.json
 	@command -v npm >/dev/null || { echo "The validators need Node.js and npm: apt-get install nodejs npm"; exit 1; }
 	cd tests/validators && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
