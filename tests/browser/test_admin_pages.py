@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from mus.management.commands.seed_demo import DEMO_PASSWORD
 from organisation.models import User
+from tests import validate
 from tests.browser.conftest import assert_accessible, page_weight, write_weights
 from tests.browser.world import build_world
 
@@ -41,7 +42,8 @@ def _request_of(user):
 
 
 @pytest.mark.parametrize("username", ["hr", "root"])
-def test_every_admin_page_has_no_axe_violations(browser, live_server, username):
+def test_every_admin_page_has_no_axe_violations(browser, live_server, username, tmp_path):
+    """axe-core on each admin page; the Nu Html Checker on the HTML each was served as."""
     build_world()
     user = User.objects.get(username=username)
     page = browser.new_context(locale="da-DK").new_page()
@@ -50,8 +52,16 @@ def test_every_admin_page_has_no_axe_violations(browser, live_server, username):
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
     failures, weights = [], []
-    for url in admin_pages(user):
-        page.goto(live_server.url + url)
+    served = {}
+    for number, url in enumerate(admin_pages(user)):
+        response = page.goto(live_server.url + url)
+        # The catalogue's admin is MUS's own work; the people's and logins' admin pages are
+        # Django's autocomplete and password widgets, whose markup the checker faults
+        # (docs/accessibility.md, "What does not yet").
+        if response is not None and response.ok and url.startswith("/admin/competencies/"):
+            path = tmp_path / f"admin-{number}.html"
+            path.write_text(response.text())
+            served[path.name] = url
         weights.append((f"admin ({username}) · {url}", page_weight(page)))
         try:
             assert_accessible(page)
@@ -59,4 +69,6 @@ def test_every_admin_page_has_no_axe_violations(browser, live_server, username):
             failures.append(f"{url}:\n{violations}")
     page.context.close()
     write_weights(f"admin-{username}", weights)
+    for error in validate.vnu([tmp_path / name for name in served]):
+        failures.append(f"Nu Html Checker, {served[error.partition(':')[0]]}: {error}")
     assert not failures, "\n\n".join(failures)
