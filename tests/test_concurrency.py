@@ -68,6 +68,9 @@ def client_for(user) -> Client:
     return client
 
 
+SECOND_MUS = {"second_round": "yes"}  # hr.views.rounds.SECOND_ROUND: the explicit yes
+
+
 def post(client, url, data=None, **headers):
     return lambda: client.post(url, data or {}, **headers)
 
@@ -118,7 +121,8 @@ def test_opening_a_round_twice_at_once_gives_each_participant_one_review(
         round_ = make_round(kl_catalogue, kl_questions, name=f"MUS {attempt}")
         round_.departments.add(office)
         url = reverse("round_open", args=[round_.pk])
-        responses = at_once(*(post(tab, url) for tab in tabs))
+        # Each attempt is another round of the same year: HR says yes to a second MUS.
+        responses = at_once(*(post(tab, url, SECOND_MUS) for tab in tabs))
         assert [r.status_code for r in responses] == [302, 302]
         # The second click joined the first: one job, run by the task worker.
         assert RoundJob.objects.filter(round=round_).count() == 1
@@ -137,7 +141,7 @@ def test_people_added_while_the_round_opens_all_get_a_review(
         round_ = make_round(kl_catalogue, kl_questions, name=f"MUS {attempt}")
         round_.departments.add(office)
         responses = at_once(
-            post(opener, reverse("round_open", args=[round_.pk])),
+            post(opener, reverse("round_open", args=[round_.pk]), SECOND_MUS),
             post(
                 adder,
                 reverse("round_participants", args=[round_.pk]),
