@@ -23,23 +23,15 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from common.pdf import write_pdfs
+from hr.jobs import concluded_reviews
 from reviews import record
-from reviews.models import Review, Round, State
+from reviews.models import Review, Round
 from trail import recording
 from trail.models import Action, Role
 
 # A worker takes a few records at a time: enough to make sending them cheap, few enough
 # that the processes finish together.
 LARGEST_CHUNK = 20
-
-
-def concluded_reviews(round_: Round) -> QuerySet[Review]:
-    return (
-        Review.objects.filter(round=round_, state=State.CONCLUDED)
-        .select_related("round", "employee__user", "employee__department", "manager__user")
-        .prefetch_related(*record.RECORD_PREFETCH)
-        .order_by("employee__employee_number")
-    )
 
 
 def chunk_size(count: int, processes: int) -> int:
