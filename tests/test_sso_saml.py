@@ -274,6 +274,23 @@ def test_the_idps_logout_request_ends_the_session_without_mus_cookie(client, idp
     assert client.get("/").status_code == 302  # to the login page
 
 
+def test_an_idp_that_takes_no_answer_over_redirect_still_ends_the_session(
+    client, idp, anne, monkeypatch
+):
+    import saml2
+    from saml2.client import Saml2Client
+
+    def no_redirect_endpoint(self, message, bindings=None, descr_type=""):
+        raise saml2.SAMLError("Unknown entity or unsupported bindings")
+
+    key = logged_in_through_saml(client, anne)
+    asked = idp_asks_mus_to_log_out(idp, "anne")
+    monkeypatch.setattr(Saml2Client, "response_args", no_redirect_endpoint)
+    answer = client.get(asked)
+    assert answer.status_code == 302 and answer["Location"] == "/login/"
+    assert not Session.objects.filter(session_key=key).exists()
+
+
 def test_a_logout_request_for_someone_else_ends_nothing(client, idp, anne):
     logged_in_through_saml(client, anne)
     answer = client.get(idp_asks_mus_to_log_out(idp, "hanne"))

@@ -270,11 +270,12 @@ def logout_confirmed(request: HttpRequest) -> bool:
     return True
 
 
-def logout_requested(request: HttpRequest) -> str:
+def logout_requested(request: HttpRequest) -> str | None:
     """The IdP's own LogoutRequest: end the MUS session its login opened, and answer.
 
     Returns the address of the signed LogoutResponse (HTTP-Redirect) to send the browser
-    to. Raises LogoutRefused for a request that is not signed by the IdP.
+    to, or None when the IdP takes no answer over that binding. Raises LogoutRefused for a
+    request that is not signed by the IdP.
     """
     data, binding = _binding(request)
     state, client = _client(request)
@@ -300,10 +301,14 @@ def logout_requested(request: HttpRequest) -> str:
         log.warning("SAML LogoutRequest from %s for a subject not logged in", asked.sender())
     _forget(request)
     state.sync()
+    try:
+        destination = client.response_args(asked.message, [saml2.BINDING_HTTP_REDIRECT])
+    except saml2.SAMLError:
+        log.warning("SAML: %s takes no LogoutResponse over HTTP-Redirect", asked.sender())
+        return None
     answer = client.create_logout_response(
         asked.message, bindings=[saml2.BINDING_HTTP_REDIRECT], status=status, sign=False
     )
-    destination = client.response_args(asked.message, [saml2.BINDING_HTTP_REDIRECT])
     sent = client.apply_binding(
         destination["binding"],
         answer,

@@ -112,7 +112,7 @@ def saml_single_logout(request: HttpRequest) -> HttpResponse:
         return render(request, "organisation/sso_logout_unconfirmed.html")
     if "SAMLRequest" in data:
         try:
-            return redirect(saml.logout_requested(request))
+            return redirect(saml.logout_requested(request) or "login")
         except saml.LogoutRefused as error:
             saml.log.warning("SAML LogoutRequest refused: %s", error)
     return render(request, "organisation/sso_logout_unconfirmed.html", status=400)
