@@ -145,6 +145,8 @@ AUTHENTICATION_BACKENDS = [
 # SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE is; with neither, MUS's own passwords.
 OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# The endpoints are discovered from OIDC_ISSUER's /.well-known/openid-configuration at the
+# first login (organisation/sso/oidc.py); one named here overrides the discovered one.
 OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
 OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
 OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
@@ -163,6 +165,9 @@ LOGIN_REDIRECT_URL_FAILURE = "/sso/refused/"
 SAML_IDP_METADATA_URL = env.str("SAML_IDP_METADATA_URL", default="")
 SAML_IDP_METADATA_FILE = env.str("SAML_IDP_METADATA_FILE", default="")
 SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")
+# MUS's own key and certificate (PEM files): it signs its single logout with them.
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
 SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
 SAML_CONFIG_LOADER = "organisation.sso.saml.config"
 SAML_CREATE_UNKNOWN_USER = False

@@ -4,12 +4,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+    UsernameField,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from common.admin_widgets import PasswordHashWidget, ValidAutocompleteAdmin
 from common.collation import Localised
 from organisation import account_events
 from organisation.models import AccountEvent, Department, Person, User
@@ -75,6 +81,27 @@ class LoginWithoutPasswordForm(forms.ModelForm):
         return user
 
 
+class LoginChangeForm(UserChangeForm):
+    """Django's form for a login, its password shown in valid HTML (common.admin_widgets)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget = PasswordHashWidget()
+
+
+class SetPasswordForm(AdminPasswordChangeForm):
+    """Django's form for a superuser setting a login's password, its help text without the
+    warning list Django writes into it (the template shows the list beside the help:
+    templates/admin/organisation/user/change_password.html)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            help_text = SetUnusablePasswordMixin.usable_password_help_text
+            self.fields["usable_password"].help_text = help_text
+
+
 @admin.register(User)
 class UserAdmin(KeptNotDeleted, BaseUserAdmin):
     """Logins. A superuser manages them all (and is recorded doing it: AccountEvent).
@@ -87,6 +114,9 @@ class UserAdmin(KeptNotDeleted, BaseUserAdmin):
     account to someone else) and never grants a right.
     """
 
+    form = LoginChangeForm
+    change_password_form = SetPasswordForm
+    change_user_password_template = "admin/organisation/user/change_password.html"
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
 
     # What HR sees of a login; the read-only ones are in get_readonly_fields.
@@ -173,7 +203,7 @@ class UserAdmin(KeptNotDeleted, BaseUserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ValidAutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -182,7 +212,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(KeptNotDeleted, admin.ModelAdmin):
+class PersonAdmin(KeptNotDeleted, ValidAutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "employee_number", "job_title", "department", "manager"]
     list_filter = ["department__kind", "department"]
     list_select_related = ["user", "department", "manager__user"]

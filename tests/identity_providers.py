@@ -57,14 +57,15 @@ def node_provider(script: str, *args: str, ready_path: str):
 
 
 def configure_oidc(settings, issuer: str) -> None:
-    """MUS's settings for the test provider, as the environment would give them."""
+    """MUS's settings for the test provider, as the environment would give them: the
+    issuer alone, the endpoints discovered from its /.well-known/openid-configuration."""
     settings.OIDC_RP_CLIENT_ID = "mus"
     settings.OIDC_RP_CLIENT_SECRET = "mus-test-secret"
     settings.OIDC_ISSUER = issuer
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{issuer}/auth"
-    settings.OIDC_OP_TOKEN_ENDPOINT = f"{issuer}/token"
-    settings.OIDC_OP_JWKS_ENDPOINT = f"{issuer}/jwks"
-    settings.OIDC_OP_END_SESSION_ENDPOINT = f"{issuer}/session/end"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = ""
+    settings.OIDC_OP_TOKEN_ENDPOINT = ""
+    settings.OIDC_OP_JWKS_ENDPOINT = ""
+    settings.OIDC_OP_END_SESSION_ENDPOINT = ""
     settings.SSO_HR_GROUPS = ["mus-hr"]
     settings.SSO_CONTACT = "HR-afdelingen på hr@kommune.dk"
 
@@ -105,16 +106,30 @@ def signing_pair(folder: Path) -> tuple[Path, Path]:
 
 @contextmanager
 def saml_provider(settings, folder: Path, mus_base: str):
-    """The samlify IdP on loopback, and MUS's settings pointing at its metadata."""
+    """The samlify IdP on loopback, and MUS's settings pointing at its metadata; MUS has
+    its own signing key, so the IdP offers single logout."""
     cert, key = signing_pair(folder)
+    mus = folder / "mus"
+    mus.mkdir()
+    mus_cert, mus_key = signing_pair(mus)
     entity_id = f"{mus_base}/sso/saml/metadata/"
     acs = f"{mus_base}/sso/saml/acs/"
+    sls = f"{mus_base}/sso/saml/ls/"
     with node_provider(
-        "saml.mjs", entity_id, acs, str(cert), str(key), ready_path="/metadata"
+        "saml.mjs",
+        entity_id,
+        acs,
+        str(cert),
+        str(key),
+        sls,
+        str(mus_cert),
+        ready_path="/metadata",
     ) as idp:
         idp = idp.replace("127.0.0.1", "localhost")
         settings.SAML_IDP_METADATA_URL = f"{idp}/metadata"
         settings.SAML_SP_ENTITY_ID = entity_id
+        settings.SAML_SP_KEY_FILE = str(mus_key)
+        settings.SAML_SP_CERT_FILE = str(mus_cert)
         settings.SSO_HR_GROUPS = ["mus-hr"]
         settings.SSO_CONTACT = "HR-afdelingen på hr@kommune.dk"
         yield idp

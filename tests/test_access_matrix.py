@@ -291,6 +291,8 @@ NOT_IN_THE_MATRIX = (
         "saml2_login",
         "saml2_acs",
         "saml2_metadata",
+        "saml2_logout",
+        "saml2_ls",
         "scim_users",
         "scim_user",
     }

@@ -1,5 +1,7 @@
 """Django admin as HR uses it: edit an unused catalogue, not one in use; never review contents."""
 
+import re
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -9,6 +11,7 @@ from competencies.models import Catalogue, Competence, QuestionSet
 from organisation.factories import UserFactory
 from organisation.models import HR_GROUP
 from organisation.roles import HR_MODELS
+from tests.conftest import PASSWORD
 from tests.test_catalogue_models import use_in_round
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +247,93 @@ def test_hr_cannot_grant_itself_rights(client, hr_user):
 def test_superuser_sees_the_admin_index(client, superuser):
     client.force_login(superuser)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+# Valid HTML in the admin of people and logins (docs/accessibility.md): Django's own
+# widgets, as MUS renders them.
+
+
+def options_of(bound_field) -> list[str]:
+    return re.findall(r"<option[^>]*>[^<]*</option>", str(bound_field))
+
+
+def test_an_autocomplete_select_starts_with_a_labelled_empty_option(client, superuser, employee):
+    """A required autocomplete select has an option, the first empty-valued; no option is
+    empty without a label (both are what HTML asks, and what Django's leaves out)."""
+    client.force_login(superuser)
+    form = client.get(reverse("admin:organisation_person_add")).context["adminform"].form
+    assert options_of(form["department"]) == ['<option value="">---------</option>']
+    assert options_of(form["manager"]) == ['<option value="">---------</option>']
+
+    form = client.get(change_url(employee)).context["adminform"].form
+    assert options_of(form["department"]) == [
+        '<option value="">---------</option>',
+        f'<option value="{employee.department.pk}" selected>{employee.department}</option>',
+    ]
+    empty, chosen = options_of(form["manager"])
+    assert empty == '<option value="">---------</option>'
+    assert chosen.startswith(f'<option value="{employee.manager.pk}" selected>')
+
+
+def test_a_person_is_still_saved_through_the_autocomplete_fields(client, superuser, employee):
+    client.force_login(superuser)
+    data = form_data(client.get(change_url(employee)))
+    data["manager"] = ""
+    response = client.post(change_url(employee), data)
+    assert response.status_code == 302
+    employee.refresh_from_db()
+    assert employee.manager is None
+
+    data["department"] = ""
+    response = client.post(change_url(employee), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["department"] == ["Dette felt er påkrævet."]
+    employee.refresh_from_db()
+    assert employee.department is not None
+
+
+def test_a_logins_password_is_shown_without_disabled_and_still_cannot_be_posted(
+    client, superuser, employee
+):
+    client.force_login(superuser)
+    url = change_url(employee.user)
+    response = client.get(url)
+    widget = str(response.context["adminform"].form["password"])
+    assert widget.startswith("<div") and "disabled" not in widget
+
+    data = {**form_data(response), "password": "sat-through-the-form"}
+    del data["date_joined"]  # admin splits it in two
+    data |= {"date_joined_0": "2026-01-05", "date_joined_1": "08:00:00", "first_name": "Ann"}
+    assert client.post(url, data).status_code == 302
+    employee.user.refresh_from_db()
+    assert employee.user.first_name == "Ann"
+    assert employee.user.check_password(PASSWORD)
+
+
+def test_setting_a_password_shows_the_warning_beside_the_help_in_danish(
+    client, superuser, employee
+):
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_password_change", args=[employee.user.pk])
+    page = client.get(url).content.decode()
+    help_text = re.search(r'<div class="help">\s*<p>(.*?)</p>\s*<ul id="id_unusable_warning"', page)
+    assert help_text and "<" not in help_text.group(1)
+    assert "Hvis adgangskoden deaktiveres" in page
+
+    new = "En-ny-lang-adgangskode-42"
+    data = {"usable_password": "true", "password1": new, "password2": new}
+    assert client.post(url, {**data, "set-password": "1"}).status_code == 302
+    employee.user.refresh_from_db()
+    assert employee.user.check_password(new)
+
+
+def test_setting_a_password_for_a_login_without_one_has_no_empty_choice(
+    client, superuser, employee
+):
+    employee.user.set_unusable_password()
+    employee.user.save()
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_password_change", args=[employee.user.pk])
+    page = client.get(url).content.decode()
+    assert 'name="usable_password"' not in page
+    assert "id_unusable_warning" not in page

@@ -119,6 +119,8 @@ VISITS = {
     "saml2_login": Visit(None, status=404),
     "saml2_acs": Visit(None, "POST", status=404),
     "saml2_metadata": Visit(None, status=404),
+    "saml2_logout": Visit(None, status=404),
+    "saml2_ls": Visit(None, status=404),
     "scim_users": Visit(None, status=401),
     "scim_user": Visit(None, args="user", status=401),
 }

@@ -243,6 +243,10 @@ def endpoints(w) -> dict[str, Endpoint]:
         "saml2_login": Endpoint(None, fields={"next": text}),
         "saml2_acs": Endpoint(None, fields={"SAMLResponse": text, "RelayState": text}),
         "saml2_metadata": Endpoint(None),
+        "saml2_logout": Endpoint(None, fields={"token": text}),
+        "saml2_ls": Endpoint(
+            None, fields={"SAMLRequest": text, "SAMLResponse": text, "SigAlg": text}
+        ),
         "scim_users": Endpoint(None, fields={"userName": text}),
         "scim_user": Endpoint(None, kwargs={"pk": 1}, fields={"active": text}),
         "round_list": Endpoint("hr", shows="round_list"),

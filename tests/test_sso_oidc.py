@@ -10,14 +10,19 @@ from urllib.parse import parse_qs, urlparse
 
 import jwt
 import pytest
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.urls import reverse
 
 from organisation.models import AccountEvent, Person, User
+from organisation.sso import oidc as mus_oidc
 from organisation.sso.oidc import Backend
 from tests.conftest import PASSWORD
+from tests.identity_providers import node_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +37,17 @@ PROVIDER_KEY = _key()
 OTHER_KEY = _key()
 
 
+@pytest.fixture(autouse=True)
+def fresh_discovery():
+    """Each test reads the provider's discovery document afresh (it is kept per process)."""
+    mus_oidc.discover.cache_clear()
+    yield
+    mus_oidc.discover.cache_clear()
+
+
 @pytest.fixture
 def oidc(settings):
+    """Every endpoint named in the environment, as for a provider without discovery."""
     settings.OIDC_RP_CLIENT_ID = "mus"
     settings.OIDC_RP_CLIENT_SECRET = "secret"
     settings.OIDC_ISSUER = ISSUER
@@ -47,6 +61,42 @@ def oidc(settings):
     )
     settings.SSO_HR_GROUPS = ["mus-hr"]
     settings.SSO_BREAK_GLASS_USERS = ["root"]
+
+
+@pytest.fixture
+def discovered(oidc, settings):
+    """Only the issuer, as docs/sso.md says for Entra ID: the endpoints are discovered."""
+    for setting in mus_oidc.ENDPOINTS:
+        setattr(settings, setting, "")
+
+
+DOCUMENT = {
+    "issuer": ISSUER,
+    "authorization_endpoint": f"{ISSUER}/oauth2/authorize",
+    "token_endpoint": f"{ISSUER}/oauth2/token",
+    "jwks_uri": f"{ISSUER}/discovery/keys",
+    "end_session_endpoint": f"{ISSUER}/oauth2/logout",
+}
+
+
+class Published:
+    """The provider's discovery document as requests.get answers it, and who asked."""
+
+    def __init__(self, monkeypatch, document=DOCUMENT, error=None):
+        self.document, self.error, self.fetched = document, error, []
+        monkeypatch.setattr(mus_oidc.requests, "get", self.get)
+
+    def get(self, url, timeout):
+        self.fetched.append(url)
+        if self.error:
+            raise self.error
+        return self
+
+    def raise_for_status(self):
+        pass
+
+    def json(self):
+        return self.document
 
 
 @pytest.fixture
@@ -299,3 +349,143 @@ def test_the_trail_names_a_person_who_came_through_sso(client, oidc, anne, revie
     before = ReviewEvent.objects.filter(review=review, actor=anne.user).count()
     assert client.get(reverse("review_detail", args=[review.public_id])).status_code == 200
     assert ReviewEvent.objects.filter(review=review, actor=anne.user).count() > before
+
+
+# The provider's endpoints from its discovery document (OIDC_ISSUER alone).
+
+
+def test_the_endpoints_are_discovered_from_a_real_provider_once(client, settings, monkeypatch):
+    with node_provider(
+        "oidc.mjs",
+        "http://testserver/sso/oidc/callback/",
+        ready_path="/.well-known/openid-configuration",
+    ) as issuer:
+        settings.OIDC_RP_CLIENT_ID = "mus"
+        settings.OIDC_ISSUER = issuer
+        for setting in mus_oidc.ENDPOINTS:
+            setattr(settings, setting, "")
+        fetched = []
+        real_get = requests.get
+        monkeypatch.setattr(
+            mus_oidc.requests, "get", lambda url, **kw: fetched.append(url) or real_get(url, **kw)
+        )
+        for _ in range(2):
+            response = client.get(reverse("oidc_login"))
+            assert response.status_code == 302
+            assert response["Location"].startswith(f"{issuer}/auth?")
+        assert mus_oidc.endpoint("OIDC_OP_TOKEN_ENDPOINT") == f"{issuer}/token"
+        assert mus_oidc.endpoint("OIDC_OP_JWKS_ENDPOINT") == f"{issuer}/jwks"
+        assert mus_oidc.endpoint("OIDC_OP_END_SESSION_ENDPOINT") == f"{issuer}/session/end"
+        assert fetched == [f"{issuer}/.well-known/openid-configuration"]
+
+
+def test_a_login_through_discovered_endpoints(client, discovered, anne, monkeypatch):
+    published = Published(monkeypatch)
+    state, nonce = start(client)
+    used = []
+    monkeypatch.setattr(
+        Backend,
+        "get_token",
+        lambda self, payload: (
+            used.append(self.OIDC_OP_TOKEN_ENDPOINT)
+            or {"id_token": token(nonce), "access_token": "x"}
+        ),
+    )
+    client.get(reverse("oidc_authentication_callback"), {"code": "c", "state": state})
+    assert client.session["_auth_user_id"] == str(anne.user.pk)
+    assert used == [DOCUMENT["token_endpoint"]]
+    assert published.fetched == [f"{ISSUER}/.well-known/openid-configuration"]
+
+
+def test_the_id_token_must_name_the_discovered_issuer_exactly(
+    client, discovered, anne, monkeypatch
+):
+    Published(monkeypatch)
+    state, nonce = start(client)
+    response = finish(client, monkeypatch, state, token(nonce, iss=f"{ISSUER}/"))
+    assert response.status_code == 400 and not logged_in(client)
+
+
+def test_a_discovery_document_of_another_issuer_is_refused(
+    client, discovered, anne, monkeypatch, caplog
+):
+    """A document naming another issuer would let that issuer's keys sign for MUS."""
+    elsewhere = "https://login.evil.example/tenant/v2.0"
+    published = Published(
+        monkeypatch,
+        {key: value.replace(ISSUER, elsewhere) for key, value in DOCUMENT.items()},
+    )
+    response = client.get(reverse("oidc_login"))
+    assert response.status_code == 503
+    assert "Kommunens login kan ikke nås" in response.content.decode()
+    assert "evil" not in response.content.decode()
+    assert f"names the issuer '{elsewhere}', not OIDC_ISSUER '{ISSUER}'" in caplog.text
+    assert not logged_in(client)
+    # Not kept: once the provider answers as itself, the next login goes on.
+    published.document = DOCUMENT
+    response = client.get(reverse("oidc_login"))
+    assert response["Location"].startswith(DOCUMENT["authorization_endpoint"] + "?")
+    assert len(published.fetched) == 2
+
+
+def test_an_unreachable_provider_gets_a_clear_page_and_the_error_logged(
+    client, discovered, anne, monkeypatch, caplog
+):
+    Published(monkeypatch, error=requests.ConnectionError("connection refused"))
+    response = client.get(reverse("oidc_login"))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Kommunens login kan ikke nås" in page and "Prøv igen" in page
+    assert "openid-configuration could not be read: connection refused" in caplog.text
+
+
+def test_an_unreachable_provider_at_the_callback_gets_the_same_page(
+    client, discovered, anne, monkeypatch
+):
+    published = Published(monkeypatch)
+    state, nonce = start(client)
+    mus_oidc.discover.cache_clear()  # another process of MUS answers the callback
+    published.error = requests.Timeout("read timed out")
+    response = finish(client, monkeypatch, state, token(nonce))
+    assert response.status_code == 503 and not logged_in(client)
+
+
+def test_an_endpoint_in_the_environment_overrides_the_discovered_one(
+    client, discovered, settings, monkeypatch
+):
+    Published(monkeypatch)
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://login.example.test/custom/authorize"
+    response = client.get(reverse("oidc_login"))
+    assert response["Location"].startswith("https://login.example.test/custom/authorize?")
+    assert mus_oidc.endpoint("OIDC_OP_TOKEN_ENDPOINT") == DOCUMENT["token_endpoint"]
+
+
+def test_with_every_endpoint_named_nothing_is_fetched(client, oidc, anne, monkeypatch):
+    published = Published(monkeypatch, error=AssertionError("no discovery expected"))
+    assert client.get(reverse("oidc_login")).status_code == 302
+    state, nonce = start(client)
+    finish(client, monkeypatch, state, token(nonce))
+    assert logged_in(client)
+    client.post(reverse("logout"))
+    assert published.fetched == []
+
+
+def test_logging_out_offers_the_discovered_end_session(client, discovered, anne, monkeypatch):
+    Published(monkeypatch)
+    state, nonce = start(client)
+    finish(client, monkeypatch, state, token(nonce))
+    page = client.post(reverse("logout")).content.decode()
+    assert f'href="{DOCUMENT["end_session_endpoint"]}?id_token_hint=' in page
+    assert not logged_in(client)
+
+
+def test_without_the_issuer_oidc_is_a_configuration_error(client, oidc, settings):
+    settings.OIDC_ISSUER = ""
+    with pytest.raises(ImproperlyConfigured, match="OIDC_ISSUER"):
+        client.get(reverse("oidc_login"))
+
+
+def test_manage_py_never_asks_the_provider(discovered, monkeypatch):
+    published = Published(monkeypatch, error=requests.ConnectionError("unreachable"))
+    call_command("check")
+    assert published.fetched == []

@@ -263,6 +263,8 @@ NOT_PAGES = {
     "saml2_login": "a redirect to the SAML identity provider",
     "saml2_acs": "POST only, from the identity provider; a redirect",
     "saml2_metadata": "SAML metadata (XML), not a page",
+    "saml2_logout": "a redirect on to the SAML IdP's single logout: test_sso_journey.py",
+    "saml2_ls": "the IdP's logout messages, answered with redirects: test_sso_journey.py",
     "scim_users": "SCIM's JSON API for Entra ID",
     "scim_user": "SCIM's JSON API for Entra ID",
     "round_open": "POST only; redirects to the round",

@@ -1,4 +1,5 @@
-"""Logging in through a real OpenID provider (oidc-provider, on loopback) in Chromium."""
+"""Logging in through real identity providers on loopback in Chromium: an OpenID provider
+(oidc-provider, its endpoints discovered from the issuer) and a SAML 2.0 IdP (samlify)."""
 
 import re
 
@@ -8,7 +9,7 @@ from playwright.sync_api import expect
 from organisation.models import Person, User
 from tests.browser.conftest import WIDTHS, assert_accessible, screenshot
 from tests.conftest import make_person
-from tests.identity_providers import configure_oidc, node_provider, saml_provider
+from tests.identity_providers import configure_oidc, free_port, node_provider, saml_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,6 +93,16 @@ def test_login_page_offers_the_provider_and_logout_offers_single_logout(
     expect(page).to_have_url(f"{live_server.url}/login/?next=/")
 
 
+def test_an_unreachable_provider_is_said_plainly(page, live_server, settings, employee):
+    configure_oidc(settings, f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_role("link", name="Log ind med din kommunekonto").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kommunens login kan ikke nås")
+    expect(page.get_by_role("alert")).to_contain_text("Prøv igen om et par minutter")
+    assert_accessible(page)
+    screenshot(page, "sso-unavailable")
+
+
 @pytest.fixture
 def saml_idp(settings, live_server, tmp_path):
     # Over plain HTTP a SameSite=None cookie is dropped; the test IdP is same-site (localhost).
@@ -121,3 +132,31 @@ def test_unknown_person_is_refused_by_saml_in_danish(page, live_server, saml_idp
     expect(page.get_by_role("heading", level=1)).to_have_text("Du kan ikke logge ind i MUS endnu")
     expect(page.get_by_role("alert")).to_contain_text("HR-afdelingen på hr@kommune.dk")
     assert User.objects.count() == users
+
+
+def test_logging_out_offers_the_saml_idps_single_logout(page, live_server, saml_idp, employee):
+    employee.employee_number = "E100"
+    employee.save()
+    saml_login(page, live_server, "anne")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hej, Anne Andersen")
+    page.get_by_role("button", name="Log ud").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du er logget ud af MUS")
+    assert_accessible(page)
+    # MUS signs a LogoutRequest; the IdP checks it, logs out and answers: the login page.
+    page.get_by_role("link", name="Log ud af din kommunekonto").click()
+    expect(page).to_have_url(f"{live_server.url}/login/")
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/login/?next=/")
+
+
+def test_the_saml_idps_own_logout_ends_the_mus_session(page, live_server, saml_idp, employee):
+    employee.employee_number = "E100"
+    employee.save()
+    saml_login(page, live_server, "anne")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hej, Anne Andersen")
+    # Anne logs out at the municipality (another system): the IdP tells MUS.
+    page.goto(f"{saml_idp}/slo/start?login=anne")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logged out of the test IdP")
+    expect(page.get_by_text("MUS answered: Success")).to_be_visible()
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/login/?next=/")

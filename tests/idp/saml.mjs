@@ -1,15 +1,20 @@
 // A real SAML 2.0 identity provider for the SSO tests: samlify on loopback, signing its
 // assertions with the key it is given. Usage:
-//   node saml.mjs PORT SP_ENTITY_ID ACS_URL CERT.pem KEY.pem
+//   node saml.mjs PORT SP_ENTITY_ID ACS_URL CERT.pem KEY.pem [SP_SLS_URL SP_CERT.pem]
 // GET /metadata: its metadata. GET /sso: the login form for MUS's AuthnRequest (HTTP-Redirect).
 // POST /sso/login: the signed Response, posted on to MUS by a form. The form's hidden
 // fields `audience` and `expired` let the tests ask for a wrong audience or a stale assertion.
+// With MUS's single logout service and certificate, single logout (HTTP-Redirect, signed
+// both ways): GET /slo takes MUS's LogoutRequest (its signature checked with SP_CERT) and
+// answers with a LogoutResponse, or takes MUS's LogoutResponse to the IdP's own request and
+// shows its status; GET /slo/start?login=NAME sends MUS the IdP's own LogoutRequest.
 import http from "node:http";
 import fs from "node:fs";
 import crypto from "node:crypto";
 import saml from "samlify";
 
-const [port, spEntityId, acsUrl, certFile, keyFile] = process.argv.slice(2);
+const [port, spEntityId, acsUrl, certFile, keyFile, slsUrl, spCertFile] = process.argv.slice(2);
+const redirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 const base = `http://localhost:${port}`;
 saml.setSchemaValidator({ validate: () => Promise.resolve("the test IdP trusts MUS's requests") });
 
@@ -23,18 +28,29 @@ const idp = saml.IdentityProvider({
   entityID: `${base}/metadata`,
   privateKey: fs.readFileSync(keyFile),
   signingCert: fs.readFileSync(certFile),
-  singleSignOnService: [
-    { Binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect", Location: `${base}/sso` },
-  ],
+  singleSignOnService: [{ Binding: redirect, Location: `${base}/sso` }],
+  singleLogoutService: slsUrl ? [{ Binding: redirect, Location: `${base}/slo` }] : [],
   nameIDFormat: ["urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"],
+  wantLogoutRequestSigned: true, // MUS's LogoutRequest and LogoutResponse must be signed
+  wantLogoutResponseSigned: true,
 });
 const sp = saml.ServiceProvider({
   entityID: spEntityId,
   assertionConsumerService: [
     { Binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", Location: acsUrl },
   ],
+  singleLogoutService: slsUrl ? [{ Binding: redirect, Location: slsUrl }] : [],
+  signingCert: spCertFile ? fs.readFileSync(spCertFile) : undefined,
   wantAssertionsSigned: true,
+  wantLogoutRequestSigned: true, // so the IdP signs what it sends MUS
+  wantLogoutResponseSigned: true,
 });
+
+// The signed part of a redirect-binding query, exactly as it came (SAML bindings 3.4.4.1).
+function octetString(rawUrl) {
+  const query = rawUrl.split("?")[1] ?? "";
+  return query.split("&").filter((p) => /^(SAMLRequest|SAMLResponse|RelayState|SigAlg)=/.test(p)).join("&");
+}
 
 const escape = (s) =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -122,6 +138,29 @@ const server = http.createServer(async (req, res) => {
         `<button type="submit">Continue to MUS</button></form>` +
         `<script>document.getElementById("answer").submit()</script>`
       ));
+    }
+    if (url.pathname === "/slo" && req.method === "GET") {
+      const query = Object.fromEntries(url.searchParams);
+      const request = { query, octetString: octetString(req.url) };
+      if (query.SAMLRequest) {
+        const asked = await idp.parseLogoutRequest(sp, "redirect", request);
+        const { context } = idp.createLogoutResponse(sp, asked, "redirect", query.RelayState ?? "");
+        res.writeHead(302, { Location: context });
+        return res.end();
+      }
+      // samlify refuses a LogoutResponse whose status is not Success; its error names it.
+      const status = await idp.parseLogoutResponse(sp, "redirect", request).then(
+        (answered) => /StatusCode[^>]*Value="[^"]*:([A-Za-z]+)"/.exec(answered.samlContent)?.[1],
+        (error) => /ERR_FAILED_STATUS.*:([A-Za-z]+)$/.exec(String(error.message))?.[1] ?? Promise.reject(error),
+      );
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      return res.end(page(`<h1>Logged out of the test IdP</h1><p>MUS answered: ${escape(status)}</p>`));
+    }
+    if (url.pathname === "/slo/start" && req.method === "GET") {
+      const login = url.searchParams.get("login");
+      const { context } = idp.createLogoutRequest(sp, "redirect", { logoutNameID: login }, "");
+      res.writeHead(302, { Location: context });
+      return res.end();
     }
     res.writeHead(404).end();
   } catch (error) {
