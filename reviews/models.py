@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Self
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, int_list_validator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -727,15 +728,18 @@ class Goal(VersionedText):
         UNDER_WAY = "under_way", _("Under way")
         DONE = "done", _("Done")
 
+    # The columns that came with saving as one types have database defaults too: the bench
+    # (bench/seed_scale.py) writes goals as plain INSERTs of the older columns alone.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="goals")
     title = WrittenLine(_("goal"), max_length=300)
-    title_version = models.PositiveIntegerField(default=0)
+    title_version = models.PositiveIntegerField(default=0, db_default=0)
     actions = WrittenText(_("actions"), blank=True, max_length=4000)
-    actions_version = models.PositiveIntegerField(default=0)
+    actions_version = models.PositiveIntegerField(default=0, db_default=0)
     responsible = WrittenText(_("who does what"), blank=True, max_length=2000)
-    responsible_version = models.PositiveIntegerField(default=0)
+    responsible_version = models.PositiveIntegerField(default=0, db_default=0)
     due = models.DateField(_("by when"), null=True, blank=True)
-    due_version = models.PositiveIntegerField(default=0)
+    due_version = models.PositiveIntegerField(default=0, db_default=0)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -744,8 +748,12 @@ class Goal(VersionedText):
     accepted_by_manager = models.PositiveIntegerField(default=0)
     # The fingerprint (content_digest) of the wording each last accepted, kept from the
     # change that moved the goal away from it; a hash, so no copy of the text to remove.
-    accepted_digest_by_employee = models.CharField(max_length=64, blank=True, editable=False)
-    accepted_digest_by_manager = models.CharField(max_length=64, blank=True, editable=False)
+    accepted_digest_by_employee = models.CharField(
+        max_length=64, blank=True, editable=False, default="", db_default=""
+    )
+    accepted_digest_by_manager = models.CharField(
+        max_length=64, blank=True, editable=False, default="", db_default=""
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     TEXTS = ["title", "actions", "responsible", "due"]
