@@ -339,8 +339,10 @@ class Review(VersionedText):
     # The place as the manager types it, saved as they type (version 0: never typed, the
     # invitation's place stands). The invitation carries ``talk_place``, changed and sent
     # only when they send it: a calendar update per keystroke would flood both calendars.
-    talk_place_draft = WrittenLine(_("place as typed"), max_length=200, blank=True)
-    talk_place_draft_version = models.PositiveIntegerField(default=0)
+    talk_place_draft = WrittenLine(
+        _("place as typed"), max_length=200, blank=True, default="", db_default=""
+    )
+    talk_place_draft_version = models.PositiveIntegerField(default=0, db_default=0)
     talk_cancelled = models.BooleanField(_("talk cancelled"), default=False)
     # RFC 5545's SEQUENCE: raised by every change, so calendars replace the older version.
     talk_sequence = models.PositiveIntegerField(default=0)
