@@ -289,7 +289,10 @@ def goal_edit(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int) 
     """A goal's texts, saved on the versions the writer saw: one as one types (htmx), or
     all of its form at once without JavaScript. A text saved meanwhile in another window
     is shown beside the typed one, both kept until the writer chooses."""
-    review, review_access = lookups.review_for_party(request.user, public_id)
+    # Read, if nothing is written: a conflict shows the goal's text saved meanwhile.
+    review, review_access = lookups.review_for_party(
+        request.user, public_id, shows=Action.OPENED_TALK
+    )
     goal = get_object_or_404(Goal, pk=goal_id, review=review)
     form = GoalTextsForm(request.POST, goal)
     one = bool(request.htmx and request.POST.get("field"))
