@@ -107,6 +107,21 @@ def _date(day: datetime.date) -> str:
     return formats.date_format(day)
 
 
+def _round_dates(round_: Round) -> dict[str, str]:
+    """The round's dates as the e-mail's language writes them, through its formats
+    (mus/formats): "mandag 1. februar 2027", "Monday 1 February 2027"; the talks' period
+    names the first day's year only when it differs from the last day's."""
+    deadline = round_.preparation_deadline
+    start, end = round_.talks_start, round_.talks_end
+    return {
+        "deadline": f"{formats.date_format(deadline, 'l')} {_date(deadline)}",
+        "start": _date(start)
+        if start.year != end.year
+        else formats.date_format(start, "MONTH_DAY_FORMAT"),
+        "end": _date(end),
+    }
+
+
 def _message(
     recipient: Person, subject: str, template: str, context: dict[str, Any]
 ) -> EmailMessage:
@@ -132,7 +147,12 @@ def _opened(group: list[Notice], today: datetime.date) -> EmailMessage:
     first = group[0]
     round_, recipient = first.review.round, first.recipient
     prepares = first.party in round_.preparing_parties
-    context: dict[str, Any] = {"round": round_, "party": first.party, "prepares": prepares}
+    context: dict[str, Any] = {
+        "round": round_,
+        "party": first.party,
+        "prepares": prepares,
+        **_round_dates(round_),
+    }
     if first.party == Party.EMPLOYEE:
         review = first.review
         page = "prepare" if prepares else "review_detail"
@@ -159,6 +179,7 @@ def _reminder(group: list[Notice], today: datetime.date) -> EmailMessage:
         "party": first.party,
         "overdue": today > deadline,
         "days_left": (deadline - today).days,
+        **_round_dates(round_),
     }
     values = {"date": _date(deadline), "count": len(group)}
     if first.party == Party.EMPLOYEE:

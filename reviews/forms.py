@@ -63,18 +63,14 @@ class TalkTimeForm(forms.Form):
 
     def __init__(self, *args, review, **kwargs):
         self.review = review
+        # The place as last typed: it saves as one types, sent or not (Review.typed_place).
+        initial: dict[str, Any] = {"place": review.typed_place}
         if review.has_talk_time:
             start = timezone.localtime(review.talk_at)
-            kwargs.setdefault(
-                "initial",
-                {
-                    "date": start.date(),
-                    "time": start.time(),
-                    "minutes": review.talk_minutes,
-                    "place": review.talk_place,
-                },
-            )
+            initial |= {"date": start.date(), "time": start.time(), "minutes": review.talk_minutes}
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        self.fields["place-version"] = VersionField()  # of the place typed, as the page saw it
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -291,6 +287,99 @@ class ReflectionForm(forms.Form):
             for name in Reflection.FIELDS
             if name in self.fields
         }
+
+
+class GoalTextsForm(forms.Form):
+    """A goal's texts as its change form posts them, each under its name on the page
+    ("goal-12-title", so that several goals share a page) with the version it was based on
+    ("goal-12-title-version"). htmx posts one as one types (``field`` names it;
+    ``base_version`` and ``take_saved`` after a conflict); without JavaScript the form posts
+    them all. Texts not posted are left as they are. As for a new goal (GoalForm): a goal
+    has a title, and a date changed to one already past is refused.
+
+    A page from before goals saved as one types posts the texts under their own names
+    ("title") with the ``wording`` it showed instead of versions: ``legacy``.
+    """
+
+    field = forms.CharField(required=False)
+    base_version = VersionField()
+    take_saved = forms.BooleanField(required=False)
+    wording = VersionField()
+
+    def __init__(self, data: QueryDict, goal: Goal) -> None:
+        super().__init__(data)
+        self.goal = goal
+        self.prefix_ = f"goal-{goal.pk}-"
+        self.posted: dict[str, str] = {}  # the goal's field: the name it was posted under
+        for name in Goal.TEXTS:
+            for key in (self.prefix_ + name, name):
+                if key in data or (key == self.prefix_ + name and data.get("field") == key):
+                    self.posted[name] = key
+                    self.fields[key] = (
+                        forms.DateField(required=False, widget=CalendarDateInput())
+                        if name == "due"
+                        else WrittenField()
+                    )
+                    self.fields[f"{key}-version"] = VersionField()
+                    break
+        self.legacy = any(key == name for name, key in self.posted.items())
+
+    def clean_field(self) -> str:
+        field: str = self.cleaned_data["field"]
+        if field and field.removeprefix(self.prefix_) not in Goal.TEXTS:
+            raise ValidationError(_("There is no such text in the goal."), code="no_such_text")
+        return field
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("take_saved"):
+            return data  # the text saved meanwhile is kept: nothing typed is checked
+        title, due = self.posted.get("title"), self.posted.get("due")
+        if title and title in data and not data[title].strip():
+            self.add_error(title, _("Write the goal: it cannot be empty."))
+        day = data.get(due) if due else None
+        if due and day and day != self.goal.due and day < timezone.localdate():
+            self.add_error(due, _("The date has already passed: choose a date ahead."))
+        return data
+
+    def texts(self) -> dict[str, tuple[Any, int | None]]:
+        """(value, version) of each posted text, by the goal's field name: one if
+        ``field`` names it. A legacy post's versions are None: the goal's own, if its
+        wording is still the one the page showed."""
+        data = valid(self)
+        names = [data["field"].removeprefix(self.prefix_)] if data.get("field") else self.posted
+        return {
+            name: (
+                data.get(self.posted[name]),
+                None
+                if self.legacy
+                else data.get("base_version") or data[f"{self.posted[name]}-version"],
+            )
+            for name in names
+        }
+
+
+class TalkPlaceForm(forms.Form):
+    """The talk's place as htmx posts it while the manager types: saved, not yet sent.
+    ``place-version`` is the version it was based on (``base_version`` and ``take_saved``
+    after a conflict)."""
+
+    field = forms.ChoiceField(choices=[("place", "place")])
+    place = forms.CharField(
+        required=False, strip=False, max_length=200, validators=[no_control_characters_in_line]
+    )
+    base_version = VersionField()
+    take_saved = forms.BooleanField(required=False)
+
+    def __init__(self, data: QueryDict) -> None:
+        super().__init__(data)
+        self.fields["place-version"] = VersionField()
+
+    @property
+    def version(self) -> int:
+        data = self.cleaned_data
+        return data.get("base_version") or data.get("place-version") or 0
 
 
 class WordingForm(forms.Form):

@@ -73,6 +73,7 @@ ATTEMPTS = {
     "review_pdf": gettext_lazy("download the review as PDF"),
     "review_trail": gettext_lazy("read who has opened the review"),
     "talk_time": gettext_lazy("set the time of the talk"),
+    "talk_place": gettext_lazy("type the place of the talk"),
     "talk_time_cancel": gettext_lazy("cancel the talk"),
     "talk_ics": gettext_lazy("download the talk for a calendar"),
     "review_move": gettext_lazy("give the review to another manager"),

@@ -78,24 +78,28 @@ def reviews_as_manager(person: Person) -> list[Review]:
 
 @dataclass(frozen=True)
 class FollowedGoal:
-    """An agreed goal as the dashboard follows it up: late once its date has passed undone."""
+    """A goal as the dashboard follows it up: late once its date has passed undone. One
+    not agreed yet is shown while it can still be accepted, saying whose acceptance it
+    waits for."""
 
     goal: Goal
     late: bool
 
 
 def goals_to_follow(review: Review, today: datetime.date | None = None) -> list[FollowedGoal]:
-    """The agreed goals of a review whose talk is held (one query, only then)."""
+    """The goals of a review whose talk is held (one query, only then): the agreed ones,
+    and until the employee confirms the talk, those still waiting for an acceptance."""
     if review.state not in HELD:
         return []
     today = today or timezone.localdate()
+    acceptable = review.state == State.TALK_HELD and review.round.status == Round.Status.OPEN
     return [
         FollowedGoal(
             goal,
             late=goal.due is not None and goal.due < today and goal.status != Goal.Status.DONE,
         )
         for goal in review.goals.all()
-        if goal.is_agreed
+        if goal.is_agreed or acceptable
     ]
 
 

@@ -56,11 +56,29 @@ def start_talk(access: ReviewAccess) -> None:
 
 
 @transaction.atomic
-def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, place: str) -> bool:
+def schedule_talk(
+    access: ReviewAccess,
+    at: datetime.datetime,
+    minutes: int,
+    place: str,
+    place_version: int | None = None,
+) -> bool:
     """The manager sets or changes the talk's time and place; both receive the invitation
-    (an update, if there was one). Saving the same again sends nothing. True if changed."""
+    (an update, if there was one). Saving the same again sends nothing. True if changed.
+
+    ``place_version``: the version of the typed place the page was based on. A place typed
+    meanwhile in another window, and different, is not replaced unseen (EditConflictError)."""
     _require(access, _locked_talk_time(access).can_schedule_talk)
     review = access.review
+    if (
+        place_version is not None
+        and place_version != review.talk_place_draft_version
+        and review.talk_place_draft != place
+    ):
+        raise EditConflictError(review.talk_place_draft, review.talk_place_draft_version)
+    if review.talk_place_draft_version and review.talk_place_draft != place:
+        # What is sent is what was typed last: the page shows it, no longer as unsent.
+        review.save_text("talk_place_draft", place, review.talk_place_draft_version)
     if review.has_talk_time and (review.talk_at, review.talk_minutes, review.talk_place) == (
         at,
         minutes,
@@ -72,6 +90,17 @@ def schedule_talk(access: ReviewAccess, at: datetime.datetime, minutes: int, pla
 
 
 @transaction.atomic
+def save_talk_place(access: ReviewAccess, place: str, base_version: int) -> None:
+    """The place as the manager types it, saved on the version they saw, and not sent: a
+    calendar update per keystroke would flood both calendars. The invitation (or its
+    update) goes out when they send the form (schedule_talk)."""
+    _require(access, _locked_talk_time(access).can_schedule_talk)
+    review = access.review
+    if review.typed_place != place:
+        review.save_text("talk_place_draft", place, base_version)
+
+
+@transaction.atomic
 def cancel_talk(access: ReviewAccess) -> None:
     """The time no longer holds: both receive a cancellation for their calendars."""
     _require(access, _locked_talk_time(access).can_schedule_talk)
@@ -80,7 +109,15 @@ def cancel_talk(access: ReviewAccess) -> None:
     _change_talk_time(access.review, talk_cancelled=True)
 
 
-TALK_TIME_FIELDS = ["talk_at", "talk_minutes", "talk_place", "talk_cancelled", "talk_sequence"]
+TALK_TIME_FIELDS = [
+    "talk_at",
+    "talk_minutes",
+    "talk_place",
+    "talk_cancelled",
+    "talk_sequence",
+    "talk_place_draft",
+    "talk_place_draft_version",
+]
 
 
 def _locked_talk_time(access: ReviewAccess) -> ReviewAccess:
@@ -114,40 +151,86 @@ def _accepted_field(access: ReviewAccess) -> str:
 
 
 @transaction.atomic
-def save_goal(access: ReviewAccess, goal: Goal, wording: int = 0) -> Goal:
-    """A new or reworded goal. The writer accepts their own wording; the other is asked again.
+def add_goal(access: ReviewAccess, goal: Goal) -> Goal:
+    """A new goal, proposed by one of the two: the writer accepts it, the other is asked."""
+    _require(access, _locked(access).can_talk)
+    recording.write(access, Action.ADDED_GOAL)
+    goal.review = access.review
+    goal.position = access.review.goals.count() + 1
+    goal.wording = 1
+    goal.accepted_by_employee = goal.accepted_by_manager = 0
+    setattr(goal, _accepted_field(access), goal.wording)
+    goal.save()
+    return goal
 
-    A rewording names the wording it started from: if the other party changed (or
-    removed) the goal meanwhile, it is refused rather than overwriting what they wrote.
+
+@transaction.atomic
+def save_goal_texts(
+    access: ReviewAccess,
+    goal: Goal,
+    texts: dict[str, tuple[Any, int | None]],
+    wording: int | None = None,
+) -> tuple[Goal, dict[str, EditConflictError]]:
+    """A goal's texts as typed, each on the version its writer saw: the goal as it is now,
+    and the conflicts, by field, that were refused (the others are saved).
+
+    The writer accepts their own wording. The other's acceptance lapses only when the goal
+    no longer reads as they accepted it, and stands again when a change is undone
+    (``Goal.accepted_digest_by_…``): typing does not ask them again at every pause.
+
+    Each save that changes the goal is one REWORDED_GOAL entry in the trail, as each save
+    of every text that saves as one types is (the talk's texts, the preparation): the
+    trail is the record of every write, append-only, and the history a person reads
+    folds a run of them into one line (reviews.history).
+
+    ``wording``: a page from before goals saved as one types names the wording it showed
+    instead of versions (None); one changed meanwhile is refused, as it was then.
     """
     _require(access, _locked(access).can_talk)
-    new = goal._state.adding  # not saved yet (django-stubs types a pk as never None)
-    recording.write(access, Action.ADDED_GOAL if new else Action.REWORDED_GOAL)
-    if new:
-        goal.review = access.review
-        goal.position = access.review.goals.count() + 1
-        goal.wording = 1
-        goal.accepted_by_employee = goal.accepted_by_manager = 0
-        goal.save()
-    else:
-        reworded = Goal.objects.filter(pk=goal.pk, wording=wording).update(
-            title=goal.title,
-            actions=goal.actions,
-            responsible=goal.responsible,
-            due=goal.due,
-            wording=wording + 1,
+    # Read again under the review's lock, which every write of its goals holds.
+    current = Goal.objects.filter(pk=goal.pk, review=access.review).first()
+    if current is None or (wording is not None and current.wording != wording):
+        raise LockedError(
+            _(
+                "The goal was changed or removed meanwhile, so your wording was not saved. "
+                "Read the goal as it is now and change it again."
+            ),
+            code="changed",
         )
-        if not reworded:
-            raise LockedError(
-                _(
-                    "The goal was changed or removed meanwhile, so your wording was not saved. "
-                    "Read the goal as it is now and change it again."
-                )
-            )
-        goal.wording = wording + 1
-    setattr(goal, _accepted_field(access), goal.wording)
-    Goal.objects.filter(pk=goal.pk).update(**{_accepted_field(access): goal.wording})
-    return goal
+    before = current.content_digest()
+    conflicts: dict[str, EditConflictError] = {}
+    changed = False
+    for field, (value, version) in texts.items():
+        if field not in Goal.TEXTS or getattr(current, field) == value:
+            continue  # posted with the others, unchanged: no new version
+        if version is None:  # a legacy page's: based on the wording checked above
+            version = getattr(current, f"{field}_version")
+        try:
+            current.save_text(field, value, version)
+        except EditConflictError as conflict:
+            conflict.mine = value
+            conflicts[field] = conflict
+        else:
+            changed = True
+    if changed:
+        _reworded(access, current, before)
+        recording.write(access, Action.REWORDED_GOAL)
+    return current, conflicts
+
+
+def _reworded(access: ReviewAccess, goal: Goal, before: str) -> None:
+    """A new wording: the writer's, and the other's too if it reads as they accepted it."""
+    other = f"accepted_by_{access.other_party}"
+    other_digest = f"accepted_digest_by_{access.other_party}"
+    wording = goal.wording + 1
+    changes: dict[str, Any] = {"wording": wording, _accepted_field(access): wording}
+    if getattr(goal, other) == goal.wording:  # they accepted the wording just changed
+        changes[other_digest] = before
+    if changes.get(other_digest, getattr(goal, other_digest)) == goal.content_digest():
+        changes[other] = wording  # back to the words they accepted
+    Goal.objects.filter(pk=goal.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(goal, name, value)
 
 
 @transaction.atomic

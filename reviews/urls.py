@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/<uuid:public_id>/prepare/", preparing.prepare, name="prepare"),
     path("reviews/<uuid:public_id>/talk/", talking.talk, name="talk"),
     path("reviews/<uuid:public_id>/talk-time/", talk_time.talk_time, name="talk_time"),
+    path("reviews/<uuid:public_id>/talk-time/place/", talk_time.talk_place, name="talk_place"),
     path(
         "reviews/<uuid:public_id>/talk-time/cancel/",
         talk_time.talk_time_cancel,
@@ -39,8 +40,8 @@ urlpatterns = [
     path("reviews/<uuid:public_id>/talk/text/", talking.talk_text, name="talk_text"),
     path("reviews/<uuid:public_id>/talk/end/", talking.talk_end, name="talk_end"),
     path("reviews/<uuid:public_id>/talk/confirm/", talking.talk_confirm, name="talk_confirm"),
-    path("reviews/<uuid:public_id>/goals/", talking.goal_save, name="goal_add"),
-    path("reviews/<uuid:public_id>/goals/<int:goal_id>/", talking.goal_save, name="goal_edit"),
+    path("reviews/<uuid:public_id>/goals/", talking.goal_add, name="goal_add"),
+    path("reviews/<uuid:public_id>/goals/<int:goal_id>/", talking.goal_edit, name="goal_edit"),
     path(
         "reviews/<uuid:public_id>/goals/<int:goal_id>/accept/",
         talking.goal_accept,

@@ -161,6 +161,8 @@ def cases(review):
         # An empty form: the page again with its errors, nothing sent.
         ("POST", reverse("talk_time", args=[uuid]), lambda p: manager_write(p, 200)),
         ("POST", reverse("talk_time_cancel", args=[uuid]), lambda p: manager_write(p, 302)),
+        # The place as typed, with nothing posted: not what the page sends (400).
+        ("POST", reverse("talk_place", args=[uuid]), lambda p: manager_write(p, 400)),
         # Who has opened my MUS: the employee's own, not even their manager's.
         ("GET", reverse("review_trail", args=[uuid]), employee_only),
         # The record exists once the review is concluded: 403 before, 404 for strangers.
@@ -209,8 +211,8 @@ def cases(review):
         ("GET", reverse("admin:reviews_round_changelist"), admin_page),
         ("POST", reverse("set_language"), lambda p: 302),
         ("GET", "/favicon.ico", lambda p: 302),
-        # Writes on a goal before the talk: refused, or the form with its errors.
-        ("POST", reverse("goal_edit", args=[uuid, goal]), lambda p: party_write(p, 200)),
+        # Writes on a goal before the talk: refused, or (no text posted) a 400.
+        ("POST", reverse("goal_edit", args=[uuid, goal]), lambda p: party_write(p, 400)),
         ("POST", reverse("goal_accept", args=[uuid, goal]), lambda p: party_write(p, 302)),
         ("POST", reverse("goal_status", args=[uuid, goal]), lambda p: party_write(p, 302)),
         ("POST", reverse("goal_delete", args=[uuid, goal]), lambda p: party_write(p, 302)),

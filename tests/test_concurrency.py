@@ -390,6 +390,60 @@ def test_both_accepting_at_once_agrees_the_goal(goal_talk):
         assert goal.is_agreed
 
 
+def _typed(goal, name, text, version=0):
+    """One text of the goal as htmx posts it while one types (issue 16)."""
+    field = f"goal-{goal.pk}-{name}"
+    return {"field": field, field: text, f"{field}-version": version}
+
+
+def test_both_typing_in_one_goal_at_once_lose_nothing_unseen(goal_talk):
+    """The same text from two people at once: one is saved, the other shown beside it as a
+    conflict; different texts of the goal: both saved. Neither way is anything lost."""
+    review, anne, mette = goal_talk
+    for attempt in range(REPETITIONS):
+        goal = _goal(review)
+        url = reverse("goal_edit", args=[review.public_id, goal.pk])
+        titles = [f"Annes ord {attempt}", f"Mettes ord {attempt}"]
+        responses = at_once(
+            post(anne, url, _typed(goal, "title", titles[0]), **HTMX),
+            post(mette, url, _typed(goal, "title", titles[1]), **HTMX),
+        )
+        assert [r.status_code for r in responses] == [200, 200]
+        conflicts = [r for r in responses if r.get("HX-Retarget", "").startswith("#conflict-")]
+        goal.refresh_from_db()
+        assert len(conflicts) == 1 and goal.title in titles
+        # The saved words are shown beside the other's, which stay in their box.
+        assert goal.title in conflicts[0].content.decode()
+        assert (goal.wording, goal.title_version) == (2, 1)
+
+        goal = _goal(review)
+        url = reverse("goal_edit", args=[review.public_id, goal.pk])
+        at_once(
+            post(anne, url, _typed(goal, "actions", f"Kursus {attempt}"), **HTMX),
+            post(mette, url, _typed(goal, "responsible", f"Mette {attempt}"), **HTMX),
+        )
+        goal.refresh_from_db()
+        assert (goal.actions, goal.responsible) == (f"Kursus {attempt}", f"Mette {attempt}")
+        assert goal.wording == 3 and not goal.is_agreed
+
+
+def test_accepting_while_the_other_types_never_agrees_to_unread_words(goal_talk):
+    review, anne, mette = goal_talk
+    for attempt in range(REPETITIONS):
+        goal = _goal(review)
+        Goal.objects.filter(pk=goal.pk).update(accepted_by_employee=0)
+        url = reverse("goal_edit", args=[review.public_id, goal.pk])
+        responses = at_once(
+            post(anne, reverse("goal_accept", args=[review.public_id, goal.pk]), {"wording": "1"}),
+            post(mette, url, _typed(goal, "title", f"Nye ord {attempt}"), **HTMX),
+        )
+        assert_no_server_error(responses)
+        goal.refresh_from_db()
+        assert (goal.wording, goal.accepted_by_manager, goal.title) == (2, 2, f"Nye ord {attempt}")
+        assert goal.accepted_by_employee in (0, 1)  # before the change, or refused
+        assert not goal.is_agreed
+
+
 def test_rewording_a_goal_the_other_removes_at_once(goal_talk):
     review, anne, mette = goal_talk
     for _attempt in range(REPETITIONS):

@@ -187,3 +187,22 @@ def test_after_the_talk_the_dashboard_follows_the_agreed_goals(client, review, e
     assert "overskredet" not in page.split("Mentorordning")[1].split("</li>")[0]
     assert "I gang" in page
     assert "Forbered dig senest" not in page  # the old preparation deadline is gone
+
+
+def test_goals_waiting_for_an_acceptance_say_whose(client, review, employee, manager):
+    """Issue 16, point 4: until Anne confirms the talk, a goal not agreed yet stands on her
+    dashboard saying whose acceptance it waits for."""
+    from reviews.models import Goal, State
+
+    review.state = State.TALK_HELD
+    review.save()
+    Goal.objects.create(review=review, title="Mettes forslag", accepted_by_manager=1)
+    Goal.objects.create(review=review, title="Annes forslag", accepted_by_employee=1)
+    Goal.objects.create(
+        review=review, title="Aftalt", accepted_by_employee=1, accepted_by_manager=1
+    )
+    client.force_login(employee.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Venter på din accept" in page.split("Mettes forslag")[1].split("</li>")[0]
+    assert "Venter på Mettes accept" in page.split("Annes forslag")[1].split("</li>")[0]
+    assert "Ikke startet" in page.split("Aftalt</strong>")[1].split("</li>")[0]

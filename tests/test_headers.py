@@ -80,6 +80,14 @@ VISITS = {
     "med_xlsx": Visit("hr", args="year", download=True),
     # The talk's time: the manager's form, and the calendar file for either party.
     "talk_time": Visit("manager", args="open"),
+    # The place saved as the manager types it (htmx), not sent.
+    "talk_place": Visit(
+        "manager",
+        "POST",
+        "open",
+        data={"field": "place", "place": "Mødelokale 2", "place-version": "0"},
+        htmx=True,
+    ),
     "talk_ics": Visit("colleague", args="open", download=True),
     "review_move": Visit("hr", args="round open"),
     "review_reopen": Visit("hr", args="round concluded"),
@@ -95,7 +103,7 @@ VISITS = {
     "talk_end": Visit("manager", "POST", "concluded", 302),
     "talk_confirm": Visit("employee", "POST", "concluded", 302),
     "goal_add": Visit("manager", "POST", "concluded", 200),  # the form with its errors
-    "goal_edit": Visit("manager", "POST", "concluded goal", 200),
+    "goal_edit": Visit("manager", "POST", "concluded goal", 400),  # no text of the goal
     "goal_accept": Visit("employee", "POST", "concluded goal", 302),
     "goal_status": Visit("employee", "POST", "concluded goal", 302),
     "goal_delete": Visit("manager", "POST", "concluded goal", 302),

@@ -151,6 +151,9 @@ def _world_strategies(w):
     text_fields = questions + [f"note-{k}" for k in keys] + ["name-s1", "name-s2", "name-c1"]
     all_names = text_fields + foreign_questions + [f"note-{k}" for k in foreign_keys]
     levels = ["strong", "fine", "focus", ""]
+    own_goal, foreign_goal = w["goals"]["talking"], w["goals"]["foreign"]
+    goal_names = [f"goal-{own_goal}-{name}" for name in Goal.TEXTS]
+    goal_names += [f"goal-{foreign_goal}-title", f"goal-{own_goal}-status", "goal--title"]
     goal = {
         "title": text,
         "actions": text,
@@ -177,7 +180,21 @@ def _world_strategies(w):
         },
         "focus": {"focus": several(st.sampled_from(keys + foreign_keys) | text)},
         "goal": goal,
-        "goal_edit": {**goal, "wording": number},
+        "goal_edit": {**goal, "wording": number},  # as a page from before autosave posts it
+        # Under the names the page gives them, with their versions: one (htmx) or all.
+        "goal_names": goal_names,
+        "goal_texts": st.one_of(
+            form(**goal, wording=number),
+            one_text(goal_names, base_version=number, take_saved=text),
+            form(
+                **dict.fromkeys(goal_names, text),
+                **{f"{name}-version": number for name in goal_names},
+            ),
+        ),
+        "talk_place": st.one_of(
+            one_text(["place"], base_version=number, take_saved=text),
+            form(field=choice("place"), place=text, **{"place-version": number}),
+        ),
         "talk_text": one_text(["summary", "talk_notes"], version=number)
         | form(field=choice("state", "disagreement"), state=text, disagreement=text),
         "reflection": {
@@ -327,6 +344,13 @@ def endpoints(w) -> dict[str, Endpoint]:
             },
             shows="review_detail",
         ),
+        "talk_place": Endpoint(
+            "manager",
+            kwargs={"public_id": review("preparing")},
+            data=s["talk_place"],
+            texts=["place"],
+            shows="talk_time",
+        ),
         "talk_time_cancel": Endpoint("manager", kwargs={"public_id": review("preparing")}),
         "talk_ics": Endpoint("employee", kwargs={"public_id": review("preparing")}),
         "talk_start": Endpoint("manager", kwargs={"public_id": review("preparing")}),
@@ -362,6 +386,8 @@ def endpoints(w) -> dict[str, Endpoint]:
             review="talking",
             kwargs={**talk, "goal_id": goal("talking")},
             fields=s["goal_edit"],
+            data=s["goal_texts"],
+            texts=s["goal_names"],
             shows="talk",
         ),
         "goal_accept": Endpoint(

@@ -14,9 +14,10 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
 def test_templates_name_formats_instead_of_spelling_them_out():
-    """|date with a format name (DATE_FORMAT …) follows the language; "j. F Y" would not."""
+    """|date with a format name (DATE_FORMAT …) follows the language; "j. F Y" would not.
+    The e-mails' templates too: English e-mails read "1 February 2027" (issue 16)."""
     hand_made = []
-    for template in TEMPLATES.rglob("*.html"):
+    for template in [*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]:
         for fmt in re.findall(r'\|date:["\']([^"\']+)["\']', template.read_text()):
             if not re.fullmatch(r"[A-Z_]+_FORMAT|Y-m-d", fmt):
                 hand_made.append(f"{template.name}: {fmt}")

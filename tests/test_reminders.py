@@ -320,3 +320,47 @@ def test_the_command_runs_for_a_given_day(open_on, employee, colleague, mailoutb
     # Sent ahead of its day, a reminder speaks of its own day.
     letter = next(m for m in mailoutbox if m.to[0].startswith("Anne"))
     assert "Fristen er mandag 1. februar 2027, om 2 dage." in letter.body
+
+
+@pytest.mark.parametrize(
+    ("language", "prepare_by", "talks", "reminder_subject"),
+    [
+        (
+            "en",
+            "Prepare by Monday 1 February 2027:",
+            "The talks are held from 8 February to 31 March 2027.",
+            "Reminder: prepare for your MUS by 1 February 2027",
+        ),
+        (
+            "da",
+            "Forbered dig senest mandag 1. februar 2027:",
+            "Samtalerne holdes fra 8. februar til 31. marts 2027.",
+            "Påmindelse: Forbered din MUS senest 1. februar 2027",
+        ),
+    ],
+)
+def test_the_emails_dates_read_as_their_language_writes_them(
+    open_on, employee, language, prepare_by, talks, reminder_subject
+):
+    """Issue 16, point 11: English reads day-month-year ("1 February 2027", not "1.
+    February 2027"), through the language's formats like the pages."""
+    from django.utils import translation
+
+    from notifications import letters
+
+    open_on()
+    with at(datetime.date(2027, 1, 18)):
+        outbox.queue_due_reminders(datetime.date(2027, 1, 18))
+    notices = Notice.objects.filter(recipient=employee).select_related(
+        "review__round", "review__employee__user", "review__manager__user", "recipient__user"
+    )
+    opened = [n for n in notices if n.kind == Notice.Kind.OPENED]
+    reminders = [n for n in notices if n.kind == Notice.Kind.REMINDER]
+    assert opened and reminders
+    with translation.override(language):
+        invitation = letters.compose(opened, datetime.date(2027, 1, 4)).letters[0].message
+        reminder = letters.compose(reminders, datetime.date(2027, 1, 18)).letters[0].message
+    assert prepare_by in invitation.body
+    assert talks in invitation.body and talks in reminder.body
+    assert reminder.subject == reminder_subject
+    assert "1. February" not in invitation.body + reminder.body

@@ -302,3 +302,146 @@ def test_the_form_shows_the_time_already_set(client, set_time, review, manager):
     assert 'value="13:30"' in page
     assert '<option value="90" selected>' in page
     assert "Gem og send opdateringen" in page
+
+
+# Issue 16, point 1: the place saves as the manager types it, and no calendar e-mail goes
+# out for that; the update is sent when they send the form.
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def type_place(client, django_capture_on_commit_callbacks):
+    """The place as htmx posts it while one types; any e-mail it caused goes out."""
+
+    def post(review, text, version=None, **extra):
+        if version is None:
+            version = Review.objects.get(pk=review.pk).talk_place_draft_version
+        data = {"field": "place", "place": text, "place-version": version} | extra
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("talk_place", args=[review.public_id]), data, headers=HX)
+
+    return post
+
+
+def test_the_place_saves_as_one_types_and_no_calendar_email_goes_out(
+    client, set_time, type_place, review, manager, mailoutbox
+):
+    client.force_login(manager.user)
+    set_time(review)
+    mailoutbox.clear()
+    for text in ("M", "Mødelokale", "Mødelokale 3"):
+        response = type_place(review, text)
+        assert response.status_code == 200
+        assert "Gemt" in response.content.decode()
+    assert "Ikke sendt endnu: Invitationen siger stadig “Mødelokale 2”." in (
+        response.content.decode()
+    )
+    assert mailoutbox == []
+    assert Notice.objects.filter(kind="talk").count() == 2  # the invitation's alone
+    review.refresh_from_db()
+    assert (review.talk_place, review.talk_place_draft, review.talk_sequence) == (
+        "Mødelokale 2",
+        "Mødelokale 3",
+        1,
+    )
+    assert review.place_unsent
+
+    # Reloaded, the page shows the place as typed and says it is not sent yet.
+    page = client.get(reverse("talk_time", args=[review.public_id])).content.decode()
+    assert 'value="Mødelokale 3"' in page
+    assert "Ikke sendt endnu" in page
+    page = client.get(reverse("review_detail", args=[review.public_id])).content.decode()
+    assert "Et nyt sted er skrevet, men ikke sendt endnu: “Mødelokale 3”." in page
+
+    # Sent: one update each, and the page no longer calls the place unsent.
+    set_time(review, place="Mødelokale 3", **{"place-version": "3"})
+    assert len(mailoutbox) == 2
+    assert all("Ændret" in m.subject for m in mailoutbox)
+    review.refresh_from_db()
+    assert (review.talk_place, review.talk_sequence, review.place_unsent) == (
+        "Mødelokale 3",
+        2,
+        False,
+    )
+    page = client.get(reverse("talk_time", args=[review.public_id])).content.decode()
+    assert "Ikke sendt endnu" not in page
+
+
+def test_a_place_typed_before_any_time_is_set_is_kept(
+    client, type_place, review, manager, mailoutbox
+):
+    told_of_opening()
+    mailoutbox.clear()
+    client.force_login(manager.user)
+    type_place(review, "Rådhuset, lokale 12")
+    page = client.get(reverse("talk_time", args=[review.public_id])).content.decode()
+    assert 'value="Rådhuset, lokale 12"' in page
+    assert "Ikke sendt endnu" not in page  # nothing is sent before the first invitation
+    assert mailoutbox == [] and not Notice.objects.filter(kind="talk").exists()
+
+
+def test_a_stale_place_keeps_both_texts(client, type_place, review, manager):
+    client.force_login(manager.user)
+    type_place(review, "Fra fane 1", version=0)
+    response = type_place(review, "Fra fane 2", version=0)
+    assert response["HX-Retarget"] == "#conflict-place"
+    page = response.content.decode()
+    assert "Fra fane 1" in page and "begge versioner bevares" in page.lower()
+    assert Review.objects.get(pk=review.pk).talk_place_draft == "Fra fane 1"
+    # "Use the saved text": kept, and the box shows it.
+    response = type_place(review, "", take_saved="1", base_version=1)
+    assert 'value="Fra fane 1"' in response.content.decode()
+    assert Review.objects.get(pk=review.pk).talk_place_draft == "Fra fane 1"
+
+
+def test_sending_a_stale_place_without_javascript_shows_both_and_sends_nothing(
+    client, set_time, type_place, review, manager, mailoutbox
+):
+    client.force_login(manager.user)
+    type_place(review, "Fra fane 1", version=0)
+    mailoutbox.clear()
+    response = set_time(review, place="Fra fane 2", **{"place-version": "0"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Fra fane 1" in page and "Fra fane 2" in page
+    assert mailoutbox == []
+    review.refresh_from_db()
+    assert (review.talk_at, review.talk_place_draft) == (None, "Fra fane 1")
+    # Sent again from that page, on the version it now shows: the typed place goes out.
+    set_time(review, place="Fra fane 2", **{"place-version": "1"})
+    assert Review.objects.get(pk=review.pk).talk_place == "Fra fane 2"
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"field": "place", "place": "x" * 201},
+        {"field": "place", "place": "Lokale\n2"},
+        {"field": "talk_place", "place": "Lokale 2"},
+        {"place": "Lokale 2"},
+    ],
+)
+def test_a_place_the_page_does_not_send_is_refused(client, review, manager, data):
+    client.force_login(manager.user)
+    response = client.post(reverse("talk_place", args=[review.public_id]), data, headers=HX)
+    assert response.status_code == 400
+    review.refresh_from_db()
+    assert (review.talk_place_draft, review.talk_place_draft_version) == ("", 0)
+
+
+def test_only_the_manager_types_the_place(client, review, employee):
+    client.force_login(employee.user)
+    response = client.post(
+        reverse("talk_place", args=[review.public_id]),
+        {"field": "place", "place": "Hjemme", "place-version": 0},
+        headers=HX,
+    )
+    assert response.status_code == 403
+    assert Review.objects.get(pk=review.pk).talk_place_draft == ""
+
+
+def test_typing_the_place_is_a_post(client, review, manager):
+    client.force_login(manager.user)
+    assert client.get(reverse("talk_place", args=[review.public_id])).status_code == 405

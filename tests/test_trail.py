@@ -102,6 +102,15 @@ CYCLE = [
         None,
         [],
     ),
+    # The place as typed, saved and not sent: not content either.
+    (
+        "talk_place",
+        M,
+        "HX",
+        {"field": "place", "place": "Lokale 3", "place-version": "0"},
+        None,
+        [],
+    ),
     ("talk_ics", E, "GET", {}, None, []),
     ("talk_time_cancel", M, "POST", {}, None, []),
     ("talk_start_confirm", M, "GET", {}, None, []),

@@ -1,16 +1,19 @@
 import functools
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 from django import template
 from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from common import names
 from competencies import cache
 from competencies.models import Competence
-from reviews.models import Review
+from organisation.models import Person
+from reviews.models import Goal, Party, Review
 
 register = template.Library()
 
@@ -24,6 +27,53 @@ def possessive(name: str) -> str:
 @register.filter
 def next_step(review: Review, party: str) -> str:
     return review.next_step(party)
+
+
+@dataclass(frozen=True)
+class GoalWaiting:
+    """Whose acceptance a goal not agreed yet waits for, and why again, in words."""
+
+    text: str
+    detail: str = ""
+
+
+@register.simple_tag
+def goal_waiting(
+    goal: Goal, reader: Person | None = None, can_accept: bool = True
+) -> GoalWaiting | None:
+    """Whose acceptance the goal waits for, said to ``reader`` ("Venter på din accept",
+    "Venter på Annes accept"), or of both by name on the meeting room's screen (no
+    reader); None once agreed. ``can_accept``: whether the talk still takes acceptances."""
+    if goal.is_agreed:
+        return None
+    if not can_accept:
+        return GoalWaiting(_("Not agreed by both, so not part of what was agreed."))
+    review = goal.review
+    people: dict[str, Person] = {
+        Party.EMPLOYEE: review.employee,
+        Party.MANAGER: review.talk_manager or review.manager,
+    }
+    awaited = goal.awaiting()
+    yours = [bool(reader) and people[party].pk == getattr(reader, "pk", None) for party in awaited]
+    whose = [names.possessive(people[party].first_name) for party in awaited]
+    if len(awaited) > 1:
+        if any(yours):
+            other = whose[yours.index(False)]
+            return GoalWaiting(_("Waiting for your and %(whose)s acceptance") % {"whose": other})
+        return GoalWaiting(
+            _("Waiting for %(first)s and %(second)s acceptance")
+            % {"first": whose[0], "second": whose[1]}
+        )
+    (party,), (mine,), (name,) = awaited, yours, whose
+    changed = goal.accepted_earlier(party)
+    if mine:
+        return GoalWaiting(
+            _("Waiting for your acceptance"), _("Changed since your acceptance.") if changed else ""
+        )
+    return GoalWaiting(
+        _("Waiting for %(whose)s acceptance") % {"whose": name},
+        _("Changed since %(whose)s acceptance.") % {"whose": name} if changed else "",
+    )
 
 
 @register.simple_tag

@@ -5,6 +5,7 @@ conflict — so that ``reviews/prepare.html``'s partials (``text_field``, ``text
 ``levels``) only lay it out, with the template engine's escaping.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Field
@@ -16,7 +17,7 @@ from django_htmx.http import reswap, retarget
 from common.fields import own_field
 from competencies.models import Theme
 from competencies.wheel import Level
-from reviews.models import Answer, EditConflictError, Mark, VersionedText
+from reviews.models import Answer, EditConflictError, Goal, Mark, VersionedText
 from reviews.preparation import PreparationSheet, WheelRow
 
 # The texts by the first part of their name (forms.TEXT_NAME): the model field that
@@ -40,6 +41,7 @@ class TextField:
     max_length: int | None
     conflict: EditConflictError | None = None
     label_detail: str = ""  # read out after the label: which competence a note is on
+    input_type: str = "text"  # of a single line (``rows`` None): "text", or "date"
 
     @property
     def catalogue_label(self) -> bool:
@@ -161,6 +163,48 @@ def versioned_field(
         version = getattr(obj, f"{name}_version", 0)
     max_length = own_field(obj, name).max_length
     return TextField(name, text or "", version or 0, label, rows, max_length, conflict)
+
+
+def goal_fields(
+    goal: Goal,
+    conflicts: dict[str, EditConflictError] | None = None,
+    typed: dict[str, tuple[str, int]] | None = None,
+) -> list[TextField]:
+    """A goal's texts as its change form lays them out, named for the page it shares with
+    other goals ("goal-12-title"): as stored, as ``typed`` (a post refused for its
+    errors: the typed text and the version it was based on), or after a conflict what was
+    typed, based on the version saved meanwhile."""
+    labels = {
+        "title": _("Goal"),
+        "actions": _("Actions"),
+        "responsible": _("Who does what"),
+        "due": _("By when"),
+    }
+    shown = []
+    for name in Goal.TEXTS:
+        value: object
+        conflict = (conflicts or {}).get(name)
+        if conflict:
+            value, version = conflict.mine, conflict.current_version
+        elif typed and name in typed:
+            value, version = typed[name]
+        else:
+            value, version = getattr(goal, name), getattr(goal, f"{name}_version")
+        if isinstance(value, datetime.date):
+            value = value.isoformat()  # a date box's value, whatever the language
+        shown.append(
+            TextField(
+                f"goal-{goal.pk}-{name}",
+                str(value or ""),
+                version,
+                labels[name],
+                rows=2 if name in ("actions", "responsible") else None,
+                max_length=own_field(goal, name).max_length,
+                conflict=conflict,
+                input_type="date" if name == "due" else "text",
+            )
+        )
+    return shown
 
 
 def autosave_answer(

@@ -1,6 +1,7 @@
 """The talk: comparison, agreement, sign-off, reflections. Every write goes through reviews.talk."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
+from common import names
 from common.fields import own_field
 from common.views import run_write
 from competencies.wheel import Level, render_wheel
@@ -24,17 +27,63 @@ from reviews.access import ReviewAccess
 from reviews.forms import (
     ConfirmForm,
     FocusForm,
+    FormError,
     GoalForm,
     GoalStatusForm,
+    GoalTextsForm,
     ReflectionForm,
     TalkTextForm,
     WordingForm,
     valid,
 )
-from reviews.models import EditConflictError, Goal, Reflection, Review
+from reviews.models import EditConflictError, Goal, Party, Reflection, Review
 from reviews.refusals import bad_request, forbidden
 from reviews.views import fields
 from trail.models import Action
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    """A goal on the talk page, with its change form's texts (which save as one types)."""
+
+    goal: Goal
+    fields: list[fields.TextField]
+    url: str
+    errors: list[str]  # of a change posted without JavaScript and refused
+    open: bool  # the change form unfolded: it shows what was typed and refused
+
+
+@dataclass(frozen=True)
+class GoalEdit:
+    """A change of one goal posted without JavaScript that was not (wholly) saved: its
+    conflicts, or the errors with what was typed, shown again in its form."""
+
+    goal_id: int
+    conflicts: dict[str, EditConflictError]
+    errors: list[str]
+    typed: dict[str, tuple[str, int]]
+
+
+def _goal_rows(
+    review: Review, goals: list[Goal], review_access: ReviewAccess, edit: GoalEdit | None
+) -> list[GoalRow]:
+    if not review_access.can_talk:
+        return [GoalRow(goal, [], "", [], False) for goal in goals]
+    rows = []
+    for goal in goals:
+        mine = edit if edit and edit.goal_id == goal.pk else None
+        rows.append(
+            GoalRow(
+                goal,
+                fields.goal_fields(goal, mine.conflicts, mine.typed)
+                if mine
+                else fields.goal_fields(goal),
+                reverse("goal_edit", args=[review.public_id, goal.pk]),
+                mine.errors if mine else [],
+                mine is not None,
+            )
+        )
+    return rows
 
 
 def _talk_context(
@@ -42,6 +91,7 @@ def _talk_context(
     review_access: ReviewAccess,
     goal_form: GoalForm | None = None,
     conflicts: dict[str, EditConflictError] | None = None,
+    goal_edit: GoalEdit | None = None,
 ) -> dict[str, Any]:
     preparation.other_preparation_shown(review_access)  # its marks and notes, side by side
     views = side_by_side.views(review_access)
@@ -65,6 +115,7 @@ def _talk_context(
         "conflicts": conflicts,
         "text_url": reverse("talk_text", args=[review.public_id]),
         "goals": goals,
+        "goal_rows": _goal_rows(review, goals, review_access, goal_edit),
         "acceptable": [goal for goal in goals if review_access.can_accept(goal)],
         "goal_form": goal_form or GoalForm(),
         "statuses": Goal.Status.choices,
@@ -219,23 +270,146 @@ def talk_focus(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpRespon
 
 @login_required
 @require_POST
-def goal_save(
-    request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int | None = None
-) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+    """A new goal, proposed to the other of the two: added when its writer adds it, as a
+    decision (what is typed in its form meanwhile is kept by the page's leave warning)."""
     review, review_access = lookups.review_for_party(
         request.user, public_id, shows=Action.OPENED_TALK
     )
-    goal = get_object_or_404(Goal, pk=goal_id, review=review) if goal_id else Goal(review=review)
-    form = GoalForm(request.POST, instance=goal)
+    form = GoalForm(request.POST, instance=Goal(review=review))
     if not form.is_valid():
-        context = _talk_context(review, review_access, goal_form=form if not goal_id else None)
-        return render(request, "reviews/talk.html", context)
-    try:
-        wording = valid(WordingForm(request.POST))["wording"]
-        talk_service.save_goal(review_access, form.instance, wording)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        return render(request, "reviews/talk.html", _talk_context(review, review_access, form))
+    run_write(request, lambda: talk_service.add_goal(review_access, form.instance))
     return redirect(reverse("talk", args=[public_id]) + "#goals")
+
+
+@login_required
+@require_POST
+def goal_edit(request: AuthenticatedHttpRequest, public_id: UUID, goal_id: int) -> HttpResponse:
+    """A goal's texts, saved on the versions the writer saw: one as one types (htmx), or
+    all of its form at once without JavaScript. A text saved meanwhile in another window
+    is shown beside the typed one, both kept until the writer chooses."""
+    # Read, if nothing is written: a conflict shows the goal's text saved meanwhile.
+    review, review_access = lookups.review_for_party(
+        request.user, public_id, shows=Action.OPENED_TALK
+    )
+    goal = get_object_or_404(Goal, pk=goal_id, review=review)
+    form = GoalTextsForm(request.POST, goal)
+    one = bool(request.htmx and request.POST.get("field"))
+    if one and not review_access.can_talk:
+        raise forbidden(review_access, _("This review can no longer be changed here."))
+    if not form.is_valid():
+        if "field" in form.errors or not one:
+            return _goal_refused(request, review, review_access, goal, form)
+        return _goal_invalid(request, goal, form)
+    texts = form.texts()
+    if not texts:  # no text of the goal posted: nothing its page sends
+        return bad_request([_("There is no such text in the goal.")])
+    if form.cleaned_data["take_saved"]:  # the text saved meanwhile is the one to keep
+        goal.refresh_from_db()
+        texts = {name: (getattr(goal, name), version) for name, (_v, version) in texts.items()}
+    waiting = goal.awaiting()
+    try:
+        wording = form.cleaned_data["wording"] if form.legacy else None
+        goal, conflicts = talk_service.save_goal_texts(review_access, goal, texts, wording)
+    except ValidationError as error:
+        if one:
+            return bad_request(error.messages)
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("talk", args=[public_id]) + "#goals")
+    if one:
+        return _goal_saved(request, review, review_access, goal, texts, conflicts, waiting)
+    if conflicts:
+        edit = GoalEdit(goal.pk, conflicts, [], {})
+        context = _talk_context(review, review_access, goal_edit=edit)
+        return render(request, "reviews/talk.html", context)
+    asked = _asked_again(review_access, goal, waiting)
+    messages.success(request, asked or _("Saved."))
+    return redirect(reverse("talk", args=[public_id]) + f"#goal-{goal.pk}")
+
+
+def _asked_again(review_access: ReviewAccess, goal: Goal, waiting: list[Party]) -> str:
+    """ "Saved, and asks Anne again", when a save took back the other's acceptance."""
+    other = review_access.other_person
+    if other is None or not set(goal.awaiting()) - set(waiting):
+        return ""
+    return _("Saved. The goal waits for %(whose)s acceptance again.") % {
+        "whose": names.possessive(other.first_name)
+    }
+
+
+def _goal_saved(
+    request: AuthenticatedHttpRequest,
+    review: Review,
+    review_access: ReviewAccess,
+    goal: Goal,
+    texts: dict[str, tuple[Any, int | None]],
+    conflicts: dict[str, EditConflictError],
+    waiting: list[Party],
+) -> HttpResponse:
+    """htmx's answer to one text of a goal saved as one types: "Saved" and its new version,
+    with the goal as it now reads (whose acceptance it waits for); or the text saved
+    meanwhile beside the typed one."""
+    (name,) = texts
+    posted = f"goal-{goal.pk}-{name}"
+    text_url = reverse("goal_edit", args=[review.public_id, goal.pk])
+    if name in conflicts:
+        context = {"name": posted, "conflict": conflicts[name], "text_url": text_url}
+        response = render(request, "reviews/partials/conflict.html", context)
+        return retarget(reswap(response, "innerHTML"), f"#conflict-{posted}")
+    context = {
+        "field": next(f for f in fields.goal_fields(goal) if f.name == posted),
+        "text_url": text_url,
+        "editable": True,
+        "replace_input": bool(request.POST.get("take_saved")),  # the box shows the chosen text
+        "announcement": _asked_again(review_access, goal, waiting),
+        "goal": goal,
+        "review": review,
+        "access": review_access,
+        "acceptable": [goal] if review_access.can_accept(goal) else [],
+        "statuses": Goal.Status.choices,
+    }
+    return render(request, "reviews/talk.html#goal_saved", context)
+
+
+def _goal_invalid(
+    request: AuthenticatedHttpRequest, goal: Goal, form: GoalTextsForm
+) -> HttpResponse:
+    """A text of a goal that cannot be kept as typed (no title, a date past): said beside
+    it (422: htmx shows it, and the text counts as not saved), nothing changed."""
+    posted = form.data["field"]
+    (field,) = [f for f in fields.goal_fields(goal) if f.name == posted]
+    error = " ".join(FormError(form).messages)
+    response = render(
+        request, "reviews/partials/autosave_refused.html", {"field": field, "error": error}
+    )
+    response.status_code = 422
+    return response
+
+
+def _goal_refused(
+    request: AuthenticatedHttpRequest,
+    review: Review,
+    review_access: ReviewAccess,
+    goal: Goal,
+    form: GoalTextsForm,
+) -> HttpResponse:
+    """A change posted without JavaScript with errors: the talk page again, the goal's form
+    open with what was typed and what to fix; nothing saved."""
+    if "field" in form.errors:
+        return bad_request(FormError(form).messages)
+    prefix = f"goal-{goal.pk}-"
+    typed = {
+        name: (
+            str(form.data.get(prefix + name, "")),
+            form.cleaned_data.get(f"{prefix}{name}-version") or getattr(goal, f"{name}_version"),
+        )
+        for name in Goal.TEXTS
+        if prefix + name in form.data
+    }
+    edit = GoalEdit(goal.pk, {}, FormError(form).messages, typed)
+    context = _talk_context(review, review_access, goal_edit=edit)
+    return render(request, "reviews/talk.html", context)
 
 
 def _goal_write(

@@ -108,7 +108,7 @@ def test_the_whole_cycle_with_the_keyboard_alone(browser, live_server, review):
     mette.type_into(mette.page.get_by_label("Hvornår").last, "11252027")
     expect(mette.page.get_by_label("Hvornår").last).to_have_value("2027-11-25")
     mette.press(mette.page.get_by_role("button", name="Tilføj mål"))
-    expect(mette.page.get_by_text("Ikke aftalt endnu")).to_be_visible()
+    expect(mette.page.get_by_text("Venter på Annes accept")).to_be_visible()
     mette.type_into(
         mette.page.get_by_role("textbox", name="Opsummering af det aftalte"), "Vi aftalte et mål."
     )

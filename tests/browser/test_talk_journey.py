@@ -47,7 +47,7 @@ def test_talk_from_start_to_sign_off(browser, live_server, review):
     mette.get_by_label("Mål", exact=True).fill("Blive skarpere til politisk formidling")
     mette.get_by_label("Handlinger").fill("Kursus i politisk kommunikation")
     mette.get_by_role("button", name="Tilføj mål").click()
-    expect(mette.get_by_text("Ikke aftalt endnu")).to_be_visible()
+    expect(mette.get_by_text("Venter på Annes accept")).to_be_visible()  # issue 16, point 4
 
     log_in(anne, live_server, "anne")
     anne.goto(f"{live_server.url}/reviews/{review.public_id}/talk/")

@@ -73,7 +73,7 @@ def build_world() -> dict:
     manager_in_talk = _access("mette", bo)
     politik = bo.round.catalogue.competences.get(name="Politik")
     talk.set_focus_areas(manager_in_talk, [(politik.pk, "")])
-    talk.save_goal(
+    talk.add_goal(
         manager_in_talk,
         Goal(
             title="Blive skarpere til politisk formidling",
