@@ -5,7 +5,7 @@ worker is killed (SIGKILL) in the middle of the export and another started: the 
 still hold each PDF exactly once. Prints the figures with the load average beside each
 and writes bench/jobs_results.json.
 
-    python -m bench.jobs [--employees 50000] [--workers 1 2]
+    python -m bench.jobs [--employees 50000] [--workers 1 2] [--skip-export]
 
 BENCH_JOBS_URL names the database (default postgres://postgres@127.0.0.1:5432/
 mus_bench_tasks), built once with seed_scale as bench.run builds its own.
@@ -63,7 +63,7 @@ class Pool:
                 process.wait()
 
 
-def measure(workers: int, env: dict, sink) -> dict:
+def measure(workers: int, env: dict, sink, export: bool = True) -> dict:
     """One run with ``workers`` processes: the opening, its e-mails, the export."""
     from django.db.models import Q
     from django.test import Client
@@ -138,6 +138,8 @@ def measure(workers: int, env: dict, sink) -> dict:
             "emails_load": load(),
         }
 
+        if not export:
+            return result
         # The export of last year's round: every concluded review's PDF.
         expected = Review.objects.filter(round=closed, state=State.CONCLUDED).count()
         RoundJob.objects.filter(round=closed).delete()
@@ -192,7 +194,7 @@ def run_measurements(args: argparse.Namespace) -> None:
         env = os.environ | {"EMAIL_URL": sink.url}
         for workers in args.workers:
             print(f"[jobs] {workers} worker(s)…", flush=True)
-            result = measure(workers, env, sink)
+            result = measure(workers, env, sink, export=not args.skip_export)
             print(json.dumps(result), flush=True)
             results.append(result)
     Path(args.output).write_text(json.dumps(results))
@@ -210,12 +212,16 @@ def table(results: list[dict], employees: int) -> str:
             f"    e-mails: {r['emails']:,} in {r['emails_s']} s = {r['emails_per_s']}/s "
             f"(target ≥ {EMAILS_PER_WORKER_S * n}); twice: {r['emails_twice']}, "
             f"failed: {r['emails_failed']} [load {r['emails_load']}]",
+        ]
+        if "export_s" not in r:
+            continue
+        lines += [
             f"    export: {r['pdfs']:,} of {r['pdfs_expected']:,} PDFs in {r['export_s']} s; "
             f"twice: {r['pdfs_twice']}; a worker killed midway: {r['export_worker_killed']} "
             f"[load {r['export_load']}]",
         ]
     by = {r["workers"]: r for r in results}
-    if 1 in by and 2 in by:
+    if 1 in by and 2 in by and "export_s" in by[1]:
         ratio = by[2]["export_s"] / by[1]["export_s"]
         lines.append(
             f"  export 2 workers / 1 worker: {ratio:.2f} (target 0.50 ± 15 %); "
@@ -228,6 +234,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=50000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--skip-export", action="store_true", help="only the opening and its e-mails"
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -246,6 +255,7 @@ def main() -> None:
         }
         command = [sys.executable, "-m", "bench.jobs", "--measure", "--output", output.name]
         command += ["--workers", *map(str, args.workers)]
+        command += ["--skip-export"] if args.skip_export else []
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         results = json.loads(Path(output.name).read_text())
     print(table(results, args.employees))
