@@ -351,7 +351,8 @@ def _run(folder, cluster, app_log) -> int:
         print(
             f"The deadline week: {len(logins['employees'])} employees preparing and "
             f"{len(logins['managers'])} managers comparing, with pauses, {DURATION:.0f} s "
-            f"(Locust, headless; {WORKERS} gunicorn workers; load average 1/5/15 min {load})"
+            f"(Locust, headless; {WORKERS} gunicorn workers; load average 1/5/15 min at the "
+            f"end {load})"
         )
         print(summary(week, windows, DURATION))
         print(
