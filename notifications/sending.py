@@ -205,7 +205,7 @@ def send_pending(person_ids: Iterable[int]) -> dict[str, int]:
         outcome.skipped += len(skipped)
     token = uuid.uuid4().hex
     accepted: list[int] = []  # the last e-mail's notices, recorded as sent with the next claim
-    connection: BaseEmailBackend = mailers.default
+    mailer: BaseEmailBackend = mailers.default
     try:
         for n, letter in enumerate(batch.letters):
             ids = [notice.pk for notice in letter.notices]
@@ -217,8 +217,8 @@ def send_pending(person_ids: Iterable[int]) -> dict[str, int]:
             try:
                 # Opened by the first e-mail and kept: send_messages alone would open and
                 # close a connection for each.
-                connection.open()
-                connection.send_messages([letter.message])
+                mailer.open()
+                mailer.send_messages([letter.message])
             except Exception as error:  # the server refused; see the module's trade-off
                 _release(token, ids, error)
                 outcome.refused(letter.notices, error)
@@ -234,7 +234,7 @@ def send_pending(person_ids: Iterable[int]) -> dict[str, int]:
         if accepted:
             claim(token, [], sent=accepted)
         with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.close()  # all is said; a server that will not say goodbye is no matter
+            mailer.close()  # all is said; a server that will not say goodbye is no matter
     if outcome.errors:
         raise NotSentError(
             "; ".join(str(e) for e in outcome.errors[:5]),

@@ -29,7 +29,7 @@ def _send(person_ids: list[int]) -> dict[str, int]:
     try:
         return sending.send_pending(person_ids)
     except sending.NotSentError as error:
-        again = error.retry and error.attempts < sending.MAX_ATTEMPTS
+        again = bool(error.retry) and error.attempts < sending.MAX_ATTEMPTS
         if again and send_batch.get_backend().supports_defer:
             pause = sending.BACKOFF_SECONDS * 2 ** (error.attempts - 1)
             later = timezone.now() + datetime.timedelta(seconds=pause)
