@@ -28,7 +28,7 @@ help:
 	@echo "make audit  the installed dependencies against known vulnerabilities (pip-audit)"
 	@echo "make pageweight   axe on every page, then the bytes of each page"
 	@echo "make backup / make restore BACKUP=file   see docs/backup.md"
-	@echo "make loadtest   50 simulated users for 60 s against gunicorn + PostgreSQL, with faults"
+	@echo "make loadtest   Locust: 50 users for 60 s against gunicorn + PostgreSQL, with faults; then at saturation"
 	@echo "make bench      the pages at 50,000 employees, on SQLite and PostgreSQL (PROFILE=page)"
 
 $(BIN)/python:
@@ -134,9 +134,10 @@ restore: $(VENV)/.installed
 	$(MANAGE) restore "$(BACKUP)"
 	$(MANAGE) migrate --noinput
 
-# 50 simulated users for 60 s against gunicorn and a throwaway PostgreSQL of its own
-# (port 5471), one worker killed and the database restarted on the way; prints the
-# figures and checks that every acknowledged save is stored. Runs as root; loopback only.
+# Locust, headless: 50 users for 60 s against gunicorn and a throwaway PostgreSQL of its
+# own (port 5471), one worker killed and the database restarted on the way, then the bare
+# view and the pages at saturation; prints the figures and checks that every acknowledged
+# save is stored. Runs as root; loopback only.
 .PHONY: loadtest
 loadtest: $(VENV)/.installed messages
 	$(BIN)/python -m loadtest.run

@@ -27,11 +27,21 @@ class Received:
 
 @dataclass
 class Inbox:
-    """The handler: every message accepted, after ``delay`` seconds (a slower server)."""
+    """The handler: every message accepted, after ``delay`` seconds (a slower server),
+    but for the addresses in ``refuse``, which the server does not know (550)."""
 
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refuse: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.delay:

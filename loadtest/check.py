@@ -72,14 +72,17 @@ def unexpected(requests: list[Request], windows: dict[str, tuple[float, float]])
     return [r for r in requests if r.error or (r.status == 503 and not _within(r, restart))]
 
 
-def summary(requests: list[Request], windows: dict[str, tuple[float, float]]) -> str:
+def summary(
+    requests: list[Request], windows: dict[str, tuple[float, float]], seconds: float = 0.0
+) -> str:
     """A table per kind of request, the totals, and the failures around each fault.
 
-    "500" counts every server error but 503, which has its own column.
+    "500" counts every server error but 503, which has its own column. Given the
+    ``seconds`` the requests were made in, a last column says how many per second.
     """
     lines = [
         f"{'request':<22}{'count':>8}{'500':>6}{'503':>6}{'no answer':>11}"
-        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}" + (f"{'req/s':>9}" if seconds else "")
     ]
     by_kind = defaultdict(list)
     for request in requests:
@@ -90,6 +93,7 @@ def summary(requests: list[Request], windows: dict[str, tuple[float, float]]) ->
             f"{kind:<22}{len(group):>8}{sum(r.error for r in group):>6}"
             f"{sum(r.status == 503 for r in group):>6}{sum(r.status == 0 for r in group):>11}"
             f"{figures['p50']:>9.0f}{figures['p95']:>9.0f}{figures['p99']:>9.0f}"
+            + (f"{len(group) / seconds:>9.1f}" if seconds else "")
         )
     statuses = Counter(r.status for r in requests)
     lines.append(
@@ -111,6 +115,17 @@ def summary(requests: list[Request], windows: dict[str, tuple[float, float]]) ->
         + (", ".join(f"{second} s: {n}" for second, n in sorted(by_second.items())) or "none")
     )
     return "\n".join(lines)
+
+
+def saturation(bare: list[Request], pages: list[Request], seconds: float) -> str:
+    """Requests per second of the bare view and of the pages, each alone at saturation
+    through the same server, and what one page costs in bare views."""
+    bare_rate, pages_rate = len(bare) / seconds, len(pages) / seconds
+    ratio = f"{bare_rate / pages_rate:.1f}" if pages_rate else "–"
+    return (
+        f"at saturation: the bare view {bare_rate:.1f} requests/s, the pages {pages_rate:.1f} "
+        f"requests/s: one page costs as much as {ratio} bare views"
+    )
 
 
 def lost_saves(saves: list[Save], stored: dict[tuple[str, str], tuple[str, int | None]]):

@@ -1,25 +1,32 @@
-"""`make loadtest`: a bounded load on loopback, one worker killed and PostgreSQL restarted.
+"""`make loadtest`: the deadline week over real HTTP, one worker killed and PostgreSQL
+restarted, then the app's cost at saturation against a bare view.
 
 1. A throwaway PostgreSQL cluster (initdb in a temporary folder, as the postgres OS user,
    on port 5471: never the shared server on 5432), migrated, the catalogues loaded, the
    load test's people seeded (loadtest/seed.py).
-2. gunicorn on 127.0.0.1:8751 with 3 workers, production settings (DEBUG off).
-3. 50 simulated users for 60 s: 40 employees preparing (autosaving answers through the
-   htmx endpoint, marking competences), 10 managers comparing (dashboard, the talk).
-   Logins happen before the clock starts: they are the users arriving, not the load.
+2. gunicorn on 127.0.0.1:8751 with 3 workers, production settings (DEBUG off) plus the
+   bench's bare view (bench.settings: the app's URLs and /bench/bare/).
+3. Locust, headless, in a process of its own (loadtest/locustfile.py): 50 users log in,
+   then 60 s of the deadline week: 40 employees preparing (autosaving answers through the
+   htmx endpoint, marking competences), 10 managers comparing (dashboard, the talk), with
+   pauses as people make them. Logins happen before the clock starts: they are the users
+   arriving, not the load.
 4. At 20 s one gunicorn worker is killed (SIGKILL; the master starts another); at 35 s
    PostgreSQL is restarted (pg_ctl restart -m fast).
-5. The figures: requests, 500s, 503s and no answers, p50/p95/p99 per kind; then every
-   save the server acknowledged is looked up in the database. The run fails on a lost
-   save, on any 500, and on a 503 outside the database restart (during it, MUS answers
-   503 with Retry-After by design).
-6. Everything is stopped and the folder removed, whatever happened.
+5. Then 10 s of the bare view and 10 s of the same pages, both with no pauses: the
+   requests per second of each at saturation, through the same gunicorn, and their ratio.
+6. The figures: requests, 500s, 503s and no answers, p50/p95/p99 and requests per second
+   per kind; then every save the server acknowledged is looked up in the database. The
+   run fails on a lost save, on any 500, and on a 503 outside the database restart
+   (during it, MUS answers 503 with Retry-After by design).
+7. Everything is stopped and the folder removed, whatever happened.
 
 Run as root (initdb runs as postgres through runuser). Loopback only; it stops by itself.
 """
 
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -34,8 +41,16 @@ from pathlib import Path
 
 import psycopg
 
-from loadtest import users
-from loadtest.check import DATABASE_RESTART, lost_saves, summary, unexpected
+from bench.jobs import cpu_times
+from loadtest.check import (
+    DATABASE_RESTART,
+    Request,
+    Save,
+    lost_saves,
+    saturation,
+    summary,
+    unexpected,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -43,6 +58,7 @@ PG_PORT = 5471
 APP = "127.0.0.1:8751"
 WORKERS = 3
 DURATION = 60.0
+SATURATION = 10.0
 KILL_WORKER_AT = 20.0
 RESTART_DATABASE_AT = 35.0
 DATABASE = "mus_load"
@@ -126,6 +142,8 @@ def app_environment(cluster: Cluster) -> dict:
         "SECURE_HSTS_SECONDS": "0",
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
+        # The app's own settings and URLs, plus the bare view to compare it with.
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
 
 
@@ -207,37 +225,77 @@ def faults(gunicorn: subprocess.Popen, cluster: Cluster, started: float, windows
     log(f"{begin:5.1f} s: PostgreSQL restarted (pg_ctl restart -m fast), up again at {end:.1f} s")
 
 
-def drive(logins: dict, gunicorn: subprocess.Popen, cluster: Cluster):
-    journal = users.Journal()
-    people = [(users.employee, name) for name in logins["employees"]]
-    people += [(users.manager, name) for name in logins["managers"]]
-    log(f"{len(people)} users log in")
-    browsers = []
-    origin = time.monotonic()
-    for act, name in people:
-        browser = users.Browser(f"http://{APP}", journal, origin)
-        if not browser.log_in(name, "load-test-only"):
-            raise RuntimeError(f"{name} could not log in")
-        browsers.append((act, name, browser))
-    logins_took = time.monotonic() - origin
-    journal.requests.clear()
+def run_locust(folder: Path, logins: dict, gunicorn: subprocess.Popen, cluster: Cluster):
+    """Locust, headless, in a process of its own; the faults from here on its clock."""
+    (folder / "logins.json").write_text(json.dumps(logins))
+    users = len(logins["employees"]) + len(logins["managers"])
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "LOADTEST_DIR": str(folder),
+        "LOADTEST_WEEK": str(DURATION),
+        "LOADTEST_SATURATION": str(SATURATION),
+        "LOADTEST_SERVERS": str(WORKERS),
+    }
+    command = [
+        str(Path(sys.executable).parent / "locust"),
+        "--locustfile", str(ROOT / "loadtest" / "locustfile.py"),
+        "--headless", "--host", f"http://{APP}",
+        "--users", str(users), "--spawn-rate", str(users),
+        # A bound only: the locustfile stops itself once its phases are over.
+        "--run-time", f"{int(DURATION + 2 * SATURATION + 300)}s",
+        "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    log(f"{users} users log in (Locust, headless)")
+    windows: dict = {}  # the faults, on the clock
+    cores: dict = {}  # how busy the cores were at saturation; Locust's own CPU
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(folder / "locust.log", "w") as locust_log:
+        locust = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=locust_log, stderr=subprocess.STDOUT
+        )
+        ready = folder / "ready.json"
+        asked = time.monotonic()
+        while not ready.exists() and locust.poll() is None:
+            time.sleep(0.1)
+        helpers = []
+        if ready.exists():
+            wall = json.loads(ready.read_text())["start"]
+            started = time.monotonic() - (time.time() - wall)
+            log(
+                f"logins took {started - asked:.0f} s; driving them: {DURATION:.0f} s of the "
+                f"deadline week, then {SATURATION:.0f} s each of the bare view and the pages "
+                "with no pauses"
+            )
+            helpers = [
+                threading.Thread(target=faults, args=(gunicorn, cluster, started, windows)),
+                threading.Thread(target=sample_cores, args=(started, cores)),
+            ]
+            for helper in helpers:
+                helper.daemon = True
+                helper.start()
+        locust.wait(timeout=DURATION + 2 * SATURATION + 400)
+        for helper in helpers:
+            helper.join(timeout=SATURATION)
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cores["locust"] = sum(
+        getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime")
+    )
+    if not (folder / "journal.json").exists():
+        print((folder / "locust.log").read_text()[-3000:])
+        raise RuntimeError("Locust wrote no journal")
+    return json.loads((folder / "journal.json").read_text()), windows, cores
 
-    started = time.monotonic()
-    deadline = started + DURATION
-    windows = {}
-    threads = [
-        threading.Thread(target=act, args=(browser, name, deadline), daemon=True)
-        for act, name, browser in browsers
-    ]
-    for browser in (b for _a, _n, b in browsers):
-        browser.started = started
-    fault_thread = threading.Thread(target=faults, args=(gunicorn, cluster, started, windows))
-    log(f"driving them for {DURATION:.0f} s")
-    for thread in [*threads, fault_thread]:
-        thread.start()
-    for thread in [*threads, fault_thread]:
-        thread.join(timeout=DURATION + users.TIMEOUT + 60)
-    return journal, windows, time.monotonic() - started, logins_took
+
+def sample_cores(started: float, into: dict) -> None:
+    """How busy the machine's cores were in each phase at saturation: whether the server
+    (and Locust beside it) had them to itself, or shared them."""
+    for name, end in (("bare", DURATION + SATURATION), ("pages", DURATION + 2 * SATURATION)):
+        time.sleep(max(0.0, started + end - SATURATION - time.monotonic()))
+        busy_before, ticks_before = cpu_times()
+        time.sleep(max(0.0, started + end - time.monotonic()))
+        busy, ticks = cpu_times()
+        into[name] = round(100 * (busy - busy_before) / max(ticks - ticks_before, 1))
 
 
 def stored_values(cluster: Cluster) -> dict:
@@ -278,17 +336,37 @@ def _run(folder, cluster, app_log) -> int:
         logins = prepare_database(environment)
         gunicorn = start_gunicorn(environment, app_log)
         log(f"gunicorn on http://{APP} with {WORKERS} workers")
-        journal, windows, took, logins_took = drive(logins, gunicorn, cluster)
+        journal, windows, cores = run_locust(folder, logins, gunicorn, cluster)
+        load = "/".join(f"{x:.2f}" for x in os.getloadavg())
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
+        if journal["problem"]:
+            print(f"Locust stopped: {journal['problem']}")
+            return 1
+        requests, saves, refusals = from_journal(journal)
+        week = [r for r in requests if 0 <= r.at < DURATION]
+        bare = [r for r in requests if DURATION <= r.at < DURATION + SATURATION]
+        pages = [r for r in requests if r.at >= DURATION + SATURATION]
         print()
         print(
-            f"{len(logins['employees'])} employees preparing and {len(logins['managers'])} "
-            f"managers comparing, {took:.0f} s ({logins_took:.0f} s of logins before)"
+            f"The deadline week: {len(logins['employees'])} employees preparing and "
+            f"{len(logins['managers'])} managers comparing, with pauses, {DURATION:.0f} s "
+            f"(Locust, headless; {WORKERS} gunicorn workers; load average 1/5/15 min at the "
+            f"end {load})"
         )
-        print(summary(journal.requests, windows))
-        print(f"throughput: {len(journal.requests) / took:.1f} requests/s")
-        for kind, status, body in journal.refusals[:5]:
+        print(summary(week, windows, DURATION))
+        print(
+            f"\nAt saturation, the same {len(logins['employees']) + len(logins['managers'])} "
+            f"users with no pauses, {SATURATION:.0f} s each, through the same gunicorn:"
+        )
+        print(summary(bare + pages, {}, SATURATION))
+        print(saturation(bare, pages, SATURATION))
+        print(
+            f"the cores busy (all processes on the machine): {cores.get('bare', '?')} % in the "
+            f"bare view's phase, {cores.get('pages', '?')} % in the pages'; Locust's own CPU: "
+            f"{cores['locust']:.1f} s for the whole run, logins included"
+        )
+        for kind, status, body in refusals[:5]:
             print(f"  refused: {kind} {status}: {body}")
         server_log = (folder / "app.log").read_text().splitlines()
         logged = Counter(line.split(":")[0] for line in server_log if line.startswith(LOGGED))
@@ -297,14 +375,14 @@ def _run(folder, cluster, app_log) -> int:
             f"server log: {logged['Internal Server Error']} × Internal Server Error, "
             f"{logged['Service Unavailable']} × Service Unavailable; e.g. {errors[:3]}"
         )
-        wrong = unexpected(journal.requests, windows)
+        wrong = unexpected(requests, windows)
         print(f"unexpected answers (any 500, a 503 outside the database restart): {len(wrong)}")
         for request in wrong[:10]:
             print(f"  {request.status} {request.kind} at {request.at:.1f} s")
-        acknowledged = [s for s in journal.saves if s.acknowledged]
-        lost = lost_saves(journal.saves, stored_values(cluster))
+        acknowledged = [s for s in saves if s.acknowledged]
+        lost = lost_saves(saves, stored_values(cluster))
         print(
-            f"saves: {len(journal.saves)} attempted, {len(acknowledged)} acknowledged; "
+            f"saves: {len(saves)} attempted, {len(acknowledged)} acknowledged; "
             f"acknowledged but not in the database: {len(lost)}"
         )
         for save, value, version in lost[:10]:
@@ -319,6 +397,18 @@ def _run(folder, cluster, app_log) -> int:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
         log("cluster stopped and removed")
+
+
+def from_journal(journal: dict) -> tuple[list[Request], list[Save], list]:
+    """The locustfile's record, on the clock that starts once everyone has logged in."""
+    start = journal["start"]
+    requests = [
+        Request(kind, at - start, seconds, status)
+        for kind, at, seconds, status in journal["requests"]
+        if at >= start  # the logins before it are the users arriving, not the load
+    ]
+    saves = [Save(*save) for save in journal["saves"]]
+    return requests, saves, journal["refusals"]
 
 
 if __name__ == "__main__":

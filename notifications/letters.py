@@ -52,7 +52,7 @@ def _why_not(
     notice: Notice,
     today: datetime.date,
     shared: set[tuple[int, int]],
-    invited: set[tuple[int, str]],
+    invited: set[tuple[int, str, int]],
 ) -> str:
     """Why a notice is no longer needed, or "" if it still is."""
     review, round_ = notice.review, notice.review.round
@@ -65,8 +65,7 @@ def _why_not(
     if notice.kind == Notice.Kind.TALK and notice.occasion != f"talk-{review.talk_sequence}":
         return "superseded by a later change of the talk"
     if notice.kind in (Notice.Kind.REMINDER, Notice.Kind.OVERDUE):
-        key = (review.pk, notice.party)
-        if key in invited:
+        if (review.pk, notice.party, notice.recipient_id) in invited:
             return "the invitation says it"
         if (
             review.state not in NOT_PREPARED
@@ -81,19 +80,24 @@ def _why_not(
 
 
 def compose(notices: list[Notice], today: datetime.date) -> Batch:
-    """The e-mails for one person's claimed notices: one per talk change, and one per kind,
-    round and role for the rest, so a manager of 25 gets one reminder listing them."""
+    """The e-mails for the notices of one or many people: one per talk change, and one per
+    person, kind, round and role for the rest, so a manager of 25 gets one reminder
+    listing them. One query for all of them (who has shared), whoever they are for."""
     batch = Batch()
-    groups: defaultdict[tuple[str, int, str] | tuple[str, int], list[Notice]] = defaultdict(list)
+    groups: defaultdict[tuple[str, int, int, str] | tuple[str, int], list[Notice]]
+    groups = defaultdict(list)
     shared = _shared(notices)
-    invited = {(n.review_id, n.party) for n in notices if n.kind == Notice.Kind.OPENED}
+    invited = {
+        (n.review_id, n.party, n.recipient_id) for n in notices if n.kind == Notice.Kind.OPENED
+    }
     for notice in notices:
         if reason := _why_not(notice, today, shared, invited):
             batch.skipped[reason].append(notice)
         elif notice.kind == Notice.Kind.TALK:
             groups[(notice.kind, notice.pk)].append(notice)
         else:
-            groups[(notice.kind, notice.review.round_id, notice.party)].append(notice)
+            key = (notice.kind, notice.recipient_id, notice.review.round_id, notice.party)
+            groups[key].append(notice)
     for (kind, *_rest), group in groups.items():
         batch.letters.append(Letter(group, WRITERS[kind](group, today)))
     return batch

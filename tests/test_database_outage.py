@@ -249,3 +249,13 @@ def test_a_database_host_that_does_not_answer_is_a_503_within_seconds(calm_clien
     connection.close()
     assert_calm_503(response, "a silent database host")
     assert took < 2 * timeout + 3
+
+
+def test_the_load_tests_urlconf_answers_the_same_503(calm_client, employee, settings):
+    """make loadtest serves the app through bench.urls (the app's URLs and a bare view):
+    its database restart must meet the same 503, not Django's default 500."""
+    settings.ROOT_URLCONF = "bench.urls"
+    calm_client.force_login(employee.user)
+    with unreachable():
+        assert_calm_503(calm_client.get(reverse("dashboard")), "a page")
+        assert_calm_503(calm_client.get("/bench/bare/"), "the bare view")

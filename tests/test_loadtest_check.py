@@ -6,6 +6,7 @@ from loadtest.check import (
     Save,
     lost_saves,
     percentiles,
+    saturation,
     summary,
     unexpected,
 )
@@ -78,3 +79,24 @@ def test_a_503_outside_the_database_restart_fails_the_run():
 def test_no_answer_while_a_worker_is_killed_is_reported_but_does_not_fail_the_run():
     requests = [Request("autosave", 20.1, 0.1, 0), Request("autosave", 10.0, 0.1, 200)]
     assert unexpected(requests, RESTART) == []
+
+
+def test_the_summary_gives_requests_per_second_per_kind_when_told_the_duration():
+    requests = [Request("autosave", i / 2, 0.05, 200) for i in range(20)]
+    requests += [Request("dashboard", 1.0, 0.2, 200)]
+    text = summary(requests, {}, seconds=10.0)
+    assert text.splitlines()[0].split()[-1] == "req/s"
+    assert text.splitlines()[1].split()[-1] == "2.0"  # autosave: 20 in 10 s
+    assert text.splitlines()[2].split()[-1] == "0.1"
+    assert "req/s" not in summary(requests, {})
+
+
+def test_the_app_at_saturation_is_a_ratio_to_the_bare_view():
+    bare = [Request("bare view", 60 + i / 100, 0.01, 200) for i in range(800)]
+    pages = [Request("dashboard", 70 + i / 10, 0.1, 200) for i in range(100)]
+    text = saturation(bare, pages, 10.0)
+    assert text == (
+        "at saturation: the bare view 80.0 requests/s, the pages 10.0 requests/s: "
+        "one page costs as much as 8.0 bare views"
+    )
+    assert saturation(bare, [], 10.0).endswith("as much as – bare views")

@@ -146,7 +146,7 @@ def test_the_manager_of_many_gets_one_email_listing_them(
     with at(datetime.date(2027, 1, 18)):
         outbox.queue_due_reminders(datetime.date(2027, 1, 18))
         with django_assert_max_num_queries(12):
-            sending.send_pending(manager.pk)
+            sending.send_pending([manager.pk])
     (letter,) = mailoutbox
     assert letter.subject == "Påmindelse: Forbered dig til 25 MUS-samtaler senest 1. februar 2027"
     for i in range(25):
@@ -217,9 +217,44 @@ def test_a_closed_round_reminds_no_one(open_on, employee, mailoutbox):
 def test_two_claims_of_the_same_notices_get_them_once(open_on, employee, colleague, manager):
     open_on(day=datetime.date(2027, 1, 4))
     Notice.objects.update(status=Notice.Status.PENDING)
-    first, second = sending.claim(manager.pk), sending.claim(manager.pk)
-    assert len(first) == 2
-    assert second == []
+    mettes = list(Notice.objects.filter(recipient=manager).values_list("pk", flat=True))
+    assert sending.claim("first", mettes) == 2
+    assert sending.claim("second", mettes) == 0
+    assert set(Notice.objects.filter(pk__in=mettes).values_list("claim", flat=True)) == {"first"}
+
+
+def test_the_claim_of_the_next_email_records_the_last_one_as_sent(open_on, employee, manager):
+    open_on(day=datetime.date(2027, 1, 4))
+    Notice.objects.update(status=Notice.Status.PENDING, attempts=0)
+    annes = list(Notice.objects.filter(recipient=employee).values_list("pk", flat=True))
+    mettes = list(Notice.objects.filter(recipient=manager).values_list("pk", flat=True))
+    assert sending.claim("run", annes) == 1
+    assert sending.claim("run", mettes, sent=annes) == 1
+    states = {n.recipient_id: (n.status, n.attempts) for n in Notice.objects.all()}
+    assert states == {
+        employee.pk: (Notice.Status.SENT, 1),
+        manager.pk: (Notice.Status.SENDING, 1),
+    }
+    assert Notice.objects.get(recipient=employee).sent_at is not None
+
+
+def test_a_batch_costs_one_query_per_email_and_three_besides(
+    open_on, office, manager, other_manager, mailoutbox, django_assert_max_num_queries
+):
+    """However many people and notices: one read, one look at who has shared, and one
+    write per e-mail (which records the one before as sent) and one at the end."""
+    for i in range(30):
+        make_person(f"person{i:02}", office, manager=manager if i % 2 else other_manager)
+    open_on()
+    mailoutbox.clear()
+    with at(datetime.date(2027, 1, 18)):
+        outbox.queue_due_reminders(datetime.date(2027, 1, 18))
+        people = set(Notice.objects.pending().values_list("recipient_id", flat=True))
+        assert len(people) == 30 + 1 + 2  # the 30, Dorte, and their managers Mette and Lars
+        with django_assert_max_num_queries(len(people) + 3):
+            assert sending.send_pending(people) == {"sent": len(people), "skipped": 0}
+    assert len(mailoutbox) == len(people)
+    assert not Notice.objects.exclude(status=Notice.Status.SENT).exists()
 
 
 def test_someone_without_an_email_address_is_skipped_and_the_rest_are_told(
@@ -243,7 +278,7 @@ def test_a_reminder_follows_the_review_to_its_new_manager(
     services.move_to_manager(access_to(hr_user, review), other_manager, "Ny organisering")
     mailoutbox.clear()
     with at(datetime.date(2027, 1, 18)):
-        sending.send_pending(manager.pk)
+        sending.send_pending([manager.pk])
     # Mette is no longer Anne's manager: her e-mail lists only Bo.
     (letter,) = mailoutbox
     assert "Anne" not in letter.body

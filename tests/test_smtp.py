@@ -9,7 +9,9 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from bench.smtp_sink import SmtpSink, _free_port
 from notifications import sending
@@ -99,3 +101,39 @@ def test_an_unreachable_server_is_tried_again_with_backoff_then_shown_to_hr_as_f
     page = client.get(reverse("round_detail", args=[round_.pk])).content.decode()
     assert "Kunne ikke sendes" in page
     assert Notice.objects.exclude(status=Notice.Status.FAILED).count() == 0
+
+
+def test_a_recipient_the_server_refuses_is_tried_again_alone(
+    opened, manager, settings, monkeypatch
+):
+    """One batch over one connection: the server refuses one address (550). The others
+    arrive; only the refused one's notice waits, in a retry task of its own."""
+    _round, people = opened
+    monkeypatch.setattr(sending, "BACKOFF_SECONDS", 1)
+    ansat03 = people[3]
+    everyone_else = {p.user.email for p in people if p != ansat03} | {manager.user.email}
+    with SmtpSink() as sink:
+        smtp_to(settings, sink.port)
+        sink.inbox.refuse.add(ansat03.user.email)
+        run_worker()
+        first = sorted(r.recipients[0] for r in sink.inbox.received)
+        assert first == sorted(everyone_else)
+        notice = Notice.objects.get(recipient=ansat03)
+        assert (notice.status, notice.attempts) == (Notice.Status.PENDING, 1)
+        assert "No such user" in notice.note
+        assert set(Notice.objects.exclude(recipient=ansat03).values_list("status", flat=True)) == {
+            Notice.Status.SENT
+        }
+        retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+        assert (retry.task_path, retry.args_kwargs["args"]) == (
+            "notifications.tasks.send_batch",
+            [[ansat03.pk]],
+        )
+
+        sink.inbox.refuse.clear()  # the address is known now
+        time.sleep(1.2)
+        run_worker()
+    again = [r.recipients[0] for r in sink.inbox.received[len(first) :]]
+    assert again == [ansat03.user.email]
+    notice.refresh_from_db()
+    assert (notice.status, notice.attempts) == (Notice.Status.SENT, 2)

@@ -186,7 +186,7 @@ def test_an_update_waiting_when_the_next_change_comes_is_not_sent(
     client.post(url, data)
     client.post(url, data | {"time": "11:00"})
     told_of_opening()
-    sending.send_pending(manager.pk)
+    sending.send_pending([manager.pk])
     (message,) = mailoutbox
     assert invitation(message)[1].events[0]["SEQUENCE"] == 2
     assert Notice.objects.get(recipient=manager, occasion="talk-1").note == (

@@ -20,7 +20,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from notifications.models import Notice
-from notifications.tasks import send_notices
+from notifications.tasks import send_batch, send_notices
 from reviews import services
 from reviews.models import Round
 from tests.conftest import make_person, make_round
@@ -84,7 +84,8 @@ def test_the_worker_sends_each_email_once_however_often_it_runs(opened, employee
         send_notices.enqueue(employee.pk)
         run_worker()
     assert recipients() == ["anne", "bo", "mette"]
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 1 + 3 + 2
+    # The fan-out, its one batch of three people, and the two single tasks.
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 1 + 1 + 2
 
     mail.outbox.clear()
     with at(2027, 1, 18):
@@ -133,7 +134,12 @@ def test_a_refused_email_is_tried_again_by_the_next_run_then_given_up(
     notice = Notice.objects.get(recipient=employee, kind=Notice.Kind.REMINDER)
     assert (notice.status, notice.attempts) == (Notice.Status.PENDING, 1)
     assert "No such user" in notice.note
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 3
+    # The one batch task says it failed, and has queued the three for a try after a pause.
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 1
+    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert set(retry.args_kwargs["args"][0]) == set(
+        Notice.objects.filter(occasion="2027-01-18").values_list("recipient_id", flat=True)
+    )
 
     with at(2027, 1, 19):  # the next daily run sends it, once
         send_reminders()
@@ -161,8 +167,9 @@ def test_a_refused_email_is_tried_again_by_the_next_run_then_given_up(
 
 
 def test_a_worker_that_dies_mid_send_never_sends_twice(opened, employee, monkeypatch):
-    """Killed between claiming and settling: whether the server got the e-mail is unknown,
-    so it is not sent again (at most once), and the daily run reports it."""
+    """Killed while the server has an e-mail: whether it got it is unknown, so it is not
+    sent again (at most once), and the daily run reports it. The rest of the batch was
+    never claimed: the next run sends it."""
 
     def die(self, messages):
         raise SystemExit("killed")
@@ -170,19 +177,36 @@ def test_a_worker_that_dies_mid_send_never_sends_twice(opened, employee, monkeyp
     with at(2027, 1, 4, hour=8), monkeypatch.context() as dying:
         dying.setattr(EmailBackend, "send_messages", die)
         run_worker()
-    assert set(Notice.objects.values_list("status", flat=True)) == {Notice.Status.SENDING}
+    unknown = Notice.objects.filter(status=Notice.Status.SENDING)
+    (lost,) = {n.recipient.user.username for n in unknown}  # the one e-mail under way
+    assert Notice.objects.filter(status=Notice.Status.PENDING).count() == 4 - unknown.count()
 
     with at(2027, 1, 4, hour=11):
         _out, err = send_reminders()
         run_worker()
-    assert mail.outbox == []
-    assert "4 notices were claimed over an hour ago and never settled" in err
+    assert recipients() == sorted({"anne", "bo", "mette"} - {lost})
+    assert f"{unknown.count()} notices were claimed over an hour ago and never settled" in err
+    assert unknown.count() == Notice.objects.exclude(status=Notice.Status.SENT).count()
+
+
+def test_the_same_batch_run_twice_sends_each_email_once(opened, employee, colleague, manager):
+    people = [employee.pk, colleague.pk, manager.pk]
+    with at(2027, 1, 4, hour=8):
+        # Besides the opening's own fan-out: the same batch twice, as a retry beside a run.
+        send_batch.enqueue(people)
+        send_batch.enqueue(people)
+        run_worker()
+        send_batch.enqueue(people)
+        run_worker()
+    assert recipients() == ["anne", "bo", "mette"]
+    assert set(Notice.objects.values_list("status", flat=True)) == {Notice.Status.SENT}
 
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL's row locks"
 )
-def test_two_workers_at_once_send_each_email_once(kl_catalogue, kl_questions, office):
+@pytest.mark.parametrize("batches", [False, True], ids=["per person", "the same batch"])
+def test_two_workers_at_once_send_each_email_once(kl_catalogue, kl_questions, office, batches):
     managers = [make_person(f"leder{m}", office) for m in range(3)]
     for n in range(30):
         make_person(f"ansat{n:02}", office, manager=managers[n % 3])
@@ -191,9 +215,13 @@ def test_two_workers_at_once_send_each_email_once(kl_catalogue, kl_questions, of
     with at(2027, 1, 4):
         services.open_round(round_)
         # Everyone's task enqueued twice over, so both workers have the same work.
-        for person_id in set(Notice.objects.values_list("recipient_id", flat=True)):
-            send_notices.enqueue(person_id)
-            send_notices.enqueue(person_id)
+        people = sorted(set(Notice.objects.values_list("recipient_id", flat=True)))
+        for _twice in range(2):
+            if batches:
+                send_batch.enqueue(people)
+            else:
+                for person_id in people:
+                    send_notices.enqueue(person_id)
 
         def work():
             try:
