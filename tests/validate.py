@@ -5,7 +5,8 @@
 
 Both come from the npm registry into tests/validators/node_modules (``npm ci`` there;
 ``make test`` and CI do it). A missing checker fails the test that needs it, saying how
-to install it: these checks are never skipped.
+to install it: these checks are never skipped for want of a tool (only by
+MUS_VALIDATE_HTML=0, below).
 """
 
 import json
