@@ -298,6 +298,27 @@ class VersionedText(models.Model):
         setattr(self, field, text)
         setattr(self, counter, base_version + 1)
 
+    def save_texts(
+        self, texts: dict[str, tuple[str, int]]
+    ) -> tuple[list[str], dict[str, EditConflictError]]:
+        """Texts posted together, each on the version its writer saw: the fields saved,
+        and the conflicts by field, each holding the words it refused. A text posted
+        unchanged with the others gets no new version; the others are saved whatever
+        happens to one, so nothing typed is dropped."""
+        saved: list[str] = []
+        conflicts: dict[str, EditConflictError] = {}
+        for field, (text, version) in texts.items():
+            if getattr(self, field) == text:
+                continue
+            try:
+                self.save_text(field, text, version)
+            except EditConflictError as conflict:
+                conflict.mine = text
+                conflicts[field] = conflict
+            else:
+                saved.append(field)
+        return saved, conflicts
+
 
 class Review(VersionedText):
     """One employee's MUS in one round, with the manager responsible for it."""

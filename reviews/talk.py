@@ -198,21 +198,15 @@ def save_goal_texts(
             code="changed",
         )
     before = current.content_digest()
-    conflicts: dict[str, EditConflictError] = {}
-    changed = False
-    for field, (value, version) in texts.items():
-        if field not in Goal.TEXTS or getattr(current, field) == value:
-            continue  # posted with the others, unchanged: no new version
-        if version is None:  # a legacy page's: based on the wording checked above
-            version = getattr(current, f"{field}_version")
-        try:
-            current.save_text(field, value, version)
-        except EditConflictError as conflict:
-            conflict.mine = value
-            conflicts[field] = conflict
-        else:
-            changed = True
-    if changed:
+    saved, conflicts = current.save_texts(
+        {
+            # A legacy page's text has no version: it is based on the wording checked above.
+            field: (value, getattr(current, f"{field}_version") if version is None else version)
+            for field, (value, version) in texts.items()
+            if field in Goal.TEXTS
+        }
+    )
+    if saved:
         _reworded(access, current, before)
         recording.write(access, Action.REWORDED_GOAL)
     return current, conflicts
@@ -309,17 +303,11 @@ def save_reflection(
     _require(access, _locked(access).can_reflect)
     reflection = own_reflection(access)
     _require(access, access.can_edit_reflection(reflection), _("Your reflections are shared."))
-    conflicts: dict[str, EditConflictError] = {}
-    for field, (text, version) in texts.items():
-        if field not in Reflection.FIELDS or getattr(reflection, field) == text:
-            continue
-        try:
-            reflection.save_text(field, text, version)
-        except EditConflictError as conflict:
-            conflict.mine = text
-            conflicts[field] = conflict
-        else:
-            recording.write(access, Action.SAVED_REFLECTIONS)
+    saved, conflicts = reflection.save_texts(
+        {field: posted for field, posted in texts.items() if field in Reflection.FIELDS}
+    )
+    for _field in saved:
+        recording.write(access, Action.SAVED_REFLECTIONS)
     return conflicts
 
 
@@ -354,16 +342,9 @@ def save_talk_texts(
         if not access.writes(field):
             raise forbidden(access, access.write_refusal(field))
     _require(access, _locked(access).can_talk)
-    conflicts: dict[str, EditConflictError] = {}
-    for field, (text, version) in texts.items():
+    for field in texts:
         _require(access, access.can_write(field))
-        if getattr(access.review, field) == text:
-            continue  # posted with the other text, unchanged: no new version
-        try:
-            access.review.save_text(field, text, version)
-        except EditConflictError as conflict:
-            conflict.mine = text
-            conflicts[field] = conflict
-        else:
-            recording.write(access, TALK_TEXTS[field])
+    saved, conflicts = access.review.save_texts(texts)
+    for field in saved:
+        recording.write(access, TALK_TEXTS[field])
     return conflicts
